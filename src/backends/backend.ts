@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+import type { Capabilities, Entry, Listing, RelPath } from '../core/types.js';
+
+/**
+ * The one storage interface. Every endpoint (local folder, MEGA folder, in-memory tree) implements
+ * it, and every implementation passes the contract suite in `test/backends/contract.ts`.
+ *
+ * Contract for all methods:
+ * - Paths are RelPaths below the backend's root; '' is the root. A backend never touches anything
+ *   outside its root, whatever the path says.
+ * - Errors are `MegamirrorError`s (see `errors.ts`) with a stable code; transient ones have
+ *   `transient: true` so that the retry wrapper knows.
+ * - Every method that can wait honours `signal` and rejects with an `interrupted` error when it fires.
+ */
+export interface Backend {
+  /** `local`, `mega`, `memory`: for messages and reports only. */
+  readonly kind: string;
+  /** Human description of the root, e.g. `/home/me/docs` or `mega:/Backups`. */
+  readonly display: string;
+  readonly capabilities: Capabilities;
+
+  /** The root: `missing` (does not exist), `not-a-folder`, or `ok`. Unreadable roots throw. */
+  probeRoot(): Promise<'ok' | 'missing' | 'not-a-folder'>;
+
+  /**
+   * Every folder and file below the root, sorted with `comparePaths`. `prune(path)` returning true
+   * for a folder means: do not descend (its own entry is still listed). Entries a plan cannot use
+   * (symlinks, unsafe names, duplicates) go to `skipped` with a reason.
+   */
+  list(options?: ListOptions): Promise<Listing>;
+
+  /** One entry, or null when nothing is there. */
+  stat(path: RelPath, options?: OpOptions): Promise<Entry | null>;
+
+  /** The file's content as a stream of plaintext bytes. */
+  openRead(path: RelPath, options?: OpOptions): Promise<Readable>;
+
+  /**
+   * Store a file atomically: nothing appears under `path` until the whole content is stored and
+   * `meta.beforeCommit` (if given) has resolved; then it replaces what was there in one step and
+   * carries `meta.mtimeMs`. A failure or abort leaves the old content (or nothing) under `path`
+   * and no temporary file behind. Parent folders must exist.
+   */
+  write(path: RelPath, content: WriteSource, meta: WriteMeta, options?: OpOptions): Promise<void>;
+
+  /** Create one folder (its parent exists). Succeeds when the folder is already there. */
+  mkdir(path: RelPath, options?: OpOptions): Promise<void>;
+
+  /** Delete one file. Goes to the trash where `capabilities.deleteGoesToTrash`. */
+  deleteFile(path: RelPath, options?: OpOptions): Promise<void>;
+
+  /** Remove one folder that the plan has emptied. */
+  rmdir(path: RelPath, options?: OpOptions): Promise<void>;
+
+  /**
+   * Make `to` an identical file to the existing `from` without moving content through this
+   * process (hard link, MEGA server-side copy). Only where `capabilities.serverSideCopy`.
+   * Rejects with code `link-unsupported` when it cannot (another device), so the caller can copy.
+   */
+  copyWithin?(from: RelPath, to: RelPath, options?: OpOptions): Promise<void>;
+
+  /** Absolute local path of a file where content can be read directly from disk, else null. */
+  localPath?(path: RelPath): string | null;
+
+  /** Release connections and timers. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface OpOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListOptions extends OpOptions {
+  prune?: (dir: RelPath) => boolean;
+}
+
+/** Where a write's bytes come from: a stream opener, and a local file path when there is one. */
+export interface WriteSource {
+  open(): Promise<Readable>;
+  /** When set, backends may read the file directly (copy_file_range, positional reads). */
+  localPath?: string;
+}
+
+export interface WriteMeta {
+  /** Exact size of the content; a stream that yields another count fails the write. */
+  size: number;
+  mtimeMs: number | null;
+  /** Runs after the content is stored and before it is committed; rejecting aborts the write. */
+  beforeCommit?: () => Promise<void>;
+}

@@ -1,0 +1,135 @@
+import { createReadStream } from 'node:fs';
+import { link, lstat, mkdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { MegamirrorError, fromSystemError } from '../../errors.js';
+import type { Capabilities, Entry, Listing, RelPath } from '../../core/types.js';
+import type { Backend, ListOptions, OpOptions, WriteMeta, WriteSource } from '../backend.js';
+import { partialName } from './partial.js';
+import { walk } from './walk.js';
+import { atomicWrite } from './write.js';
+
+export interface LocalBackendOptions {
+  followSymlinks?: boolean;
+}
+
+/** A folder on a local (or mounted) filesystem. */
+export class LocalBackend implements Backend {
+  readonly kind = 'local';
+  readonly display: string;
+  readonly capabilities: Capabilities = {
+    mtimePrecisionMs: 1,
+    caseInsensitive: false,
+    allowsDuplicateNames: false,
+    deleteGoesToTrash: false,
+    serverSideCopy: true,
+  };
+  private diskNames = new Map<RelPath, string>();
+
+  constructor(readonly root: string, private readonly options: LocalBackendOptions = {}) {
+    this.display = root;
+  }
+
+  async probeRoot(): Promise<'ok' | 'missing' | 'not-a-folder'> {
+    try {
+      const s = await stat(this.root);
+      return s.isDirectory() ? 'ok' : 'not-a-folder';
+    } catch (err) {
+      const e = fromSystemError(err, this.root);
+      if (e.code === 'not-found') return 'missing';
+      throw e;
+    }
+  }
+
+  async list(options: ListOptions = {}): Promise<Listing> {
+    if ((await this.probeRoot()) === 'missing') return { entries: [], skipped: [], warnings: [] };
+    const r = await walk({ root: this.root, followSymlinks: this.options.followSymlinks ?? false, ...options });
+    this.diskNames = r.diskNames;
+    return { entries: r.entries, skipped: r.skipped, warnings: r.warnings };
+  }
+
+  async stat(path: RelPath): Promise<Entry | null> {
+    try {
+      const follow = this.options.followSymlinks ?? false;
+      const s = follow ? await stat(this.abs(path)) : await lstat(this.abs(path));
+      if (s.isFile()) return { kind: 'file', path, size: s.size, mtimeMs: Math.floor(s.mtimeMs) };
+      if (s.isDirectory()) return { kind: 'dir', path };
+      return null;
+    } catch (err) {
+      const e = fromSystemError(err, path);
+      if (e.code === 'not-found' || e.code === 'not-a-folder') return null;
+      throw e;
+    }
+  }
+
+  async openRead(path: RelPath): Promise<Readable> {
+    const s = createReadStream(this.abs(path), { highWaterMark: 1024 * 1024 });
+    // Surface open errors (permission denied) here rather than mid-pipeline.
+    await new Promise<void>((resolve, reject) => {
+      s.once('open', () => resolve());
+      s.once('error', (e) => reject(fromSystemError(e, path)));
+    });
+    return s;
+  }
+
+  async write(path: RelPath, content: WriteSource, meta: WriteMeta, options: OpOptions = {}): Promise<void> {
+    await atomicWrite(this.abs(path), path, content, meta, options.signal);
+  }
+
+  async mkdir(path: RelPath): Promise<void> {
+    if (path === '') {
+      await mkdir(this.root, { recursive: true }).catch((e) => {
+        throw fromSystemError(e, this.root);
+      });
+      return;
+    }
+    try {
+      await mkdir(this.abs(path));
+    } catch (err) {
+      const e = fromSystemError(err, path);
+      if (e.code === 'exists' && (await this.stat(path))?.kind === 'dir') return;
+      throw e;
+    }
+  }
+
+  async deleteFile(path: RelPath): Promise<void> {
+    await unlink(this.abs(path)).catch((e) => {
+      throw fromSystemError(e, path);
+    });
+  }
+
+  async rmdir(path: RelPath): Promise<void> {
+    await rmdir(this.abs(path)).catch((e) => {
+      throw fromSystemError(e, path);
+    });
+  }
+
+  /** A hard link under a partial name, renamed into place: `to` appears whole or not at all. */
+  async copyWithin(from: RelPath, to: RelPath): Promise<void> {
+    const final = this.abs(to);
+    const tmp = join(dirname(final), partialName(basename(final)));
+    try {
+      await link(this.abs(from), tmp);
+      await rename(tmp, final);
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw fromSystemError(err, to);
+    }
+  }
+
+  localPath(path: RelPath): string {
+    return this.abs(path);
+  }
+
+  async close(): Promise<void> {}
+
+  /** The on-disk path of a RelPath; refuses anything that would leave the root. */
+  private abs(path: RelPath): string {
+    if (path === '') return this.root;
+    const disk = this.diskNames.get(path) ?? path;
+    if (disk.split('/').some((s) => s === '..' || s === '.' || s === '' || s.includes('\0'))) {
+      throw new MegamirrorError('internal', 'path escapes the endpoint root', { where: path });
+    }
+    return join(this.root, disk);
+  }
+}

@@ -1,0 +1,45 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { MegamirrorError, fromSystemError } from '../../errors.js';
+import type { WriteMeta, WriteSource } from '../backend.js';
+import { partialName } from './partial.js';
+
+/** Files below this size are copied with one copyFile call (copy_file_range); larger ones stream so an abort stops them. */
+const ONE_SHOT_LIMIT = 8 * 1024 * 1024;
+const STREAM_CHUNK = 1024 * 1024;
+
+/**
+ * Write `final` atomically: content goes to a hidden partial name in the same folder, is checked
+ * for size, gets its mtime, passes `beforeCommit`, and is renamed into place in one step. Any
+ * failure or abort removes the partial file; the old content under `final` is never touched.
+ */
+export async function atomicWrite(
+  final: string, where: string, content: WriteSource, meta: WriteMeta, signal?: AbortSignal,
+): Promise<void> {
+  const tmp = join(dirname(final), partialName(basename(final)));
+  try {
+    signal?.throwIfAborted();
+    if (content.localPath !== undefined && meta.size <= ONE_SHOT_LIMIT) {
+      await copyFile(content.localPath, tmp);
+    } else {
+      const input = content.localPath !== undefined
+        ? createReadStream(content.localPath, { highWaterMark: STREAM_CHUNK })
+        : await content.open();
+      await pipeline(input, createWriteStream(tmp, { flags: 'wx', highWaterMark: STREAM_CHUNK }), { signal });
+    }
+    signal?.throwIfAborted();
+    const written = (await stat(tmp)).size;
+    if (written !== meta.size) {
+      throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
+    }
+    if (meta.mtimeMs !== null) await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
+    await meta.beforeCommit?.();
+    signal?.throwIfAborted();
+    await rename(tmp, final);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw signal?.aborted ? new MegamirrorError('interrupted', 'interrupted', { where }) : fromSystemError(err, where);
+  }
+}

@@ -1,0 +1,59 @@
+import pRetry from 'p-retry';
+import { MegamirrorError, isAbort } from '../../errors.js';
+import type { Backend } from '../backend.js';
+
+export interface RetryOptions {
+  /** Extra attempts after the first, for transient errors only. */
+  retries: number;
+  /** First backoff in ms; doubles each time, with jitter. */
+  minTimeoutMs?: number;
+  maxTimeoutMs?: number;
+  /** Told of every retry, e.g. to count attempts per path for the report. */
+  onRetry?: (event: { method: string; path: string; attempt: number; error: MegamirrorError }) => void;
+}
+
+type Method = 'list' | 'stat' | 'openRead' | 'write' | 'mkdir' | 'deleteFile' | 'rmdir' | 'copyWithin' | 'probeRoot';
+const RETRIED: Method[] = ['list', 'stat', 'openRead', 'write', 'mkdir', 'deleteFile', 'rmdir', 'copyWithin', 'probeRoot'];
+
+/**
+ * A Backend that retries transient failures (exponential backoff with jitter) and passes every
+ * other error through untouched. Composed around any backend in `open.ts`.
+ */
+export function withRetry(inner: Backend, options: RetryOptions): Backend {
+  const wrapped: Backend = Object.create(inner) as Backend;
+  for (const method of RETRIED) {
+    const original = (inner as unknown as Record<string, unknown>)[method];
+    if (typeof original !== 'function') continue;
+    (wrapped as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+      retrying(() => (original as (...a: unknown[]) => Promise<unknown>).apply(inner, args), method, args, options);
+  }
+  return wrapped;
+}
+
+function retrying<T>(fn: () => Promise<T>, method: string, args: unknown[], o: RetryOptions): Promise<T> {
+  const path = typeof args[0] === 'string' ? args[0] : '';
+  const signal = findSignal(args);
+  return pRetry(fn, {
+    retries: o.retries,
+    minTimeout: o.minTimeoutMs ?? 250,
+    maxTimeout: o.maxTimeoutMs ?? 30_000,
+    factor: 2,
+    randomize: true,
+    signal,
+    shouldRetry: ({ error }) => error instanceof MegamirrorError && error.transient && !isAbort(error) && !signal?.aborted,
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft > 0 && error instanceof MegamirrorError && error.transient) {
+        o.onRetry?.({ method, path, attempt: attemptNumber, error });
+      }
+    },
+  });
+}
+
+function findSignal(args: unknown[]): AbortSignal | undefined {
+  for (const a of args) {
+    if (a && typeof a === 'object' && 'signal' in a && (a as { signal?: unknown }).signal instanceof AbortSignal) {
+      return (a as { signal: AbortSignal }).signal;
+    }
+  }
+  return undefined;
+}

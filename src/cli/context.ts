@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { loadJobFile } from '../config/index.js';
+import { didYouMean } from '../config/suggest.js';
+import type { Job, JobFile } from '../config/types.js';
+import { MegamirrorError } from '../errors.js';
+import { backendFactory, type OpenBackend } from '../engine/endpoints.js';
+
+export interface ConfigOption {
+  config?: string;
+}
+
+/** `-c FILE`, else `$MEGAMIRROR_CONFIG`, else `jobs.yaml` in the current folder. */
+export function configPath(o: ConfigOption, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(o.config ?? env.MEGAMIRROR_CONFIG ?? 'jobs.yaml');
+}
+
+export async function loadConfig(o: ConfigOption): Promise<JobFile> {
+  return loadJobFile(configPath(o));
+}
+
+/** The jobs named on the command line (all when none), in file order; unknown names are usage errors. */
+export function selectJobs(file: JobFile, names: readonly string[]): Job[] {
+  if (names.length === 0) return file.jobs;
+  const known = file.jobs.map((j) => j.name);
+  for (const n of names) {
+    if (!known.includes(n)) {
+      throw new MegamirrorError('usage', `no job named "${n}"${didYouMean(n, known)}`, {
+        where: file.path,
+        hint: `jobs in this file: ${known.join(', ') || '(none)'}`,
+      });
+    }
+  }
+  return file.jobs.filter((j) => names.includes(j.name));
+}
+
+export function openerFor(file: JobFile): OpenBackend {
+  return backendFactory(file);
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { MegamirrorError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerPlan } from './commands/plan.js';
+import { registerRun } from './commands/run.js';
+import { registerValidate } from './commands/validate.js';
+import { EXIT, exitForError } from './exit-codes.js';
+import { consoleOutput, type Output } from './output.js';
+
+/**
+ * The CLI entry: the only place that catches errors and chooses the exit code. Commands throw
+ * MegamirrorErrors; anything else is a bug, reported in one line with a request to report it.
+ */
+export async function main(argv: string[], io: Output = consoleOutput()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (c: number) => {
+    exitCode = c;
+  };
+  const program = new Command('megamirror')
+    .description('declarative backup and mirror jobs for MEGA and local folders')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  registerValidate(program, io, setExit);
+  registerPlan(program, io, setExit);
+  registerRun(program, io, setExit);
+  for (const c of program.commands) c.exitOverride().showSuggestionAfterError(true);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function reportError(err: unknown, io: Output): number {
+  if (err instanceof CommanderError) {
+    // Help and version end with an exit code of 0; everything else is a usage error.
+    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+    if (err.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (err instanceof MegamirrorError) {
+    const where = err.code === 'config' ? '' : err.where ? `${err.where}: ` : '';
+    io.err(`${io.errPaint.red('error:')} ${where}${err.message}`);
+    if (err.hint) io.err(err.hint);
+    return exitForError(err.code);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.err(`${io.errPaint.red('internal error:')} ${message}`);
+  io.err('This is a bug in megamirror; please report it with the command you ran.');
+  if (process.env.MEGAMIRROR_DEBUG) io.err(String((err as Error)?.stack));
+  return EXIT.failed;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`internal error: ${String(err)}\n`);
+    process.exitCode = EXIT.failed;
+  },
+);

@@ -1,0 +1,101 @@
+import pLimit from 'p-limit';
+import { depthOf } from '../core/paths.js';
+import { assertNever } from '../core/summary.js';
+import type { Action, Phase, Plan } from '../core/types.js';
+import { MegamirrorError, fromSystemError, isAbort } from '../errors.js';
+import type { Backend } from '../backends/backend.js';
+import type { ActionResult, ApplyEvent } from './results.js';
+import { copyFile, linkFile } from './transfer.js';
+
+export interface ApplyOptions {
+  source: Backend;
+  destination: Backend;
+  /** Transfers and deletions in flight at once. */
+  concurrency: number;
+  /** Extra attempts for a copy whose source changed while it was read. */
+  sourceChangeRetries: number;
+  signal?: AbortSignal;
+  onEvent?: (e: ApplyEvent) => void;
+}
+
+/**
+ * Execute a plan's actions in order, phase by phase. It decides nothing about *what* to do; its
+ * only judgments are gates: a phase waits for the one before, and deletions are skipped when any
+ * earlier action failed or the run was interrupted (a half-failed mirror must not delete).
+ */
+export async function applyPlan(plan: Plan, o: ApplyOptions): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  let failed = false;
+  for (const phase of ['clear', 'mkdir', 'transfer', 'delete', 'rmdir'] as const satisfies readonly Phase[]) {
+    const actions = plan.actions.filter((a) => a.phase === phase);
+    if (actions.length === 0) continue;
+    const gate = gateFor(phase, failed, o.signal);
+    if (gate !== null) {
+      for (const action of actions) results.push({ action, outcome: 'skipped', why: gate });
+      continue;
+    }
+    const phaseResults = await runPhase(phase, actions, o);
+    if (phaseResults.some((r) => r.outcome !== 'done')) failed = true;
+    results.push(...phaseResults);
+  }
+  return results;
+}
+
+function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | null {
+  if (signal?.aborted) return 'interrupted';
+  if (failed && (phase === 'delete' || phase === 'rmdir')) return 'an earlier action failed: deletions are skipped';
+  return null;
+}
+
+/** Removal phases go deepest level first and creation shallowest first; each level runs concurrently. */
+async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions): Promise<ActionResult[]> {
+  const limit = pLimit(Math.max(1, o.concurrency));
+  const run = (a: Action) => limit(() => runOne(a, o));
+  if (phase === 'transfer' || phase === 'delete') return Promise.all(actions.map(run));
+  const levels = new Map<number, Action[]>();
+  for (const a of actions) levels.set(depthOf(a.path), [...(levels.get(depthOf(a.path)) ?? []), a]);
+  const order = [...levels.keys()].sort((x, y) => (phase === 'mkdir' ? x - y : y - x));
+  const out: ActionResult[] = [];
+  for (const depth of order) out.push(...(await Promise.all(levels.get(depth)!.map(run))));
+  return out;
+}
+
+async function runOne(action: Action, o: ApplyOptions): Promise<ActionResult> {
+  if (o.signal?.aborted) return { action, outcome: 'skipped', why: 'interrupted' };
+  o.onEvent?.({ type: 'action-start', action });
+  let result: ActionResult;
+  try {
+    const { attempts, bytes, note } = await execute(action, o);
+    result = { action, outcome: 'done', attempts, bytes, ...(note ? { note } : {}) };
+  } catch (err) {
+    if (isAbort(err) || o.signal?.aborted) {
+      result = { action, outcome: 'skipped', why: 'interrupted' };
+    } else {
+      const e = err instanceof MegamirrorError ? err : fromSystemError(err, action.path);
+      result = { action, outcome: 'failed', attempts: 1, error: { code: e.code, message: e.message } };
+    }
+  }
+  o.onEvent?.({ type: 'action-end', result });
+  return result;
+}
+
+async function execute(a: Action, o: ApplyOptions): Promise<{ attempts: number; bytes: number; note?: string }> {
+  const signal = o.signal;
+  switch (a.op) {
+    case 'mkdir':
+      await o.destination.mkdir(a.path, { signal });
+      return { attempts: 1, bytes: 0 };
+    case 'copy':
+      return copyFile(a, o);
+    case 'link':
+      return linkFile(a, o);
+    case 'delete':
+      await o.destination.deleteFile(a.path, { signal });
+      return { attempts: 1, bytes: 0 };
+    case 'rmdir':
+      await o.destination.rmdir(a.path, { signal });
+      return { attempts: 1, bytes: 0 };
+    default:
+      return assertNever(a);
+  }
+}

@@ -1,0 +1,38 @@
+import type { Job } from '../config/types.js';
+import { compileFilter, type Filter } from '../core/filter.js';
+import type { Listing } from '../core/types.js';
+import { MegamirrorError } from '../errors.js';
+import type { Backend } from '../backends/backend.js';
+
+export interface Scan {
+  filter: Filter;
+  source: Listing;
+  destination: Listing;
+  destinationRoot: 'ok' | 'missing';
+}
+
+/**
+ * List both sides at once. A source root that is missing or not a folder is an error, never an
+ * empty listing: an unmounted disk must not look like "delete everything".
+ */
+export async function scanBoth(job: Job, src: Backend, dst: Backend, signal?: AbortSignal): Promise<Scan> {
+  const filter = compileFilter(job.include, job.exclude);
+  const [srcRoot, dstRoot] = await Promise.all([src.probeRoot(), dst.probeRoot()]);
+  if (srcRoot === 'missing') {
+    throw new MegamirrorError('not-found', 'the source folder does not exist', {
+      where: `${job.name}: ${src.display}`,
+      hint: 'if it lives on a removable or network disk, check that the disk is mounted',
+    });
+  }
+  if (srcRoot === 'not-a-folder') {
+    throw new MegamirrorError('not-a-folder', 'the source is not a folder', { where: `${job.name}: ${src.display}` });
+  }
+  if (dstRoot === 'not-a-folder') {
+    throw new MegamirrorError('not-a-folder', 'the destination is not a folder', { where: `${job.name}: ${dst.display}` });
+  }
+  const [source, destination] = await Promise.all([
+    src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', signal }),
+    dstRoot === 'missing' ? Promise.resolve<Listing>({ entries: [], skipped: [], warnings: [] }) : dst.list({ signal }),
+  ]);
+  return { filter, source, destination, destinationRoot: dstRoot };
+}

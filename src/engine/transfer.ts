@@ -1,0 +1,62 @@
+import type { Action, FileEntry } from '../core/types.js';
+import { MegamirrorError } from '../errors.js';
+import type { ApplyOptions } from './apply.js';
+
+type CopyAction = Extract<Action, { op: 'copy' }>;
+type LinkAction = Extract<Action, { op: 'link' }>;
+
+/**
+ * Copy one file from source to destination. The source is stat'ed right before reading and again
+ * before the copy is committed: a file that changed meanwhile is copied again (up to
+ * `sourceChangeRetries` times) and never recorded as copied with content it did not have.
+ */
+export async function copyFile(a: CopyAction, o: ApplyOptions): Promise<{ attempts: number; bytes: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await o.source.stat(a.path, { signal: o.signal });
+    if (before === null || before.kind !== 'file') {
+      throw new MegamirrorError('not-found', 'the source file vanished before it could be copied', { where: a.path });
+    }
+    try {
+      await o.destination.write(
+        a.path,
+        { open: () => o.source.openRead(a.path, { signal: o.signal }), localPath: o.source.localPath?.(a.path) ?? undefined },
+        { size: before.size, mtimeMs: before.mtimeMs, beforeCommit: () => unchangedSince(o, before) },
+        { signal: o.signal },
+      );
+      return { attempts: attempt, bytes: before.size };
+    } catch (err) {
+      const retry = err instanceof MegamirrorError && (err.code === 'source-changed' || err.code === 'size-mismatch');
+      if (!retry || attempt > o.sourceChangeRetries) throw err;
+    }
+  }
+}
+
+async function unchangedSince(o: ApplyOptions, before: FileEntry): Promise<void> {
+  const now = await o.source.stat(before.path, { signal: o.signal });
+  if (now === null || now.kind !== 'file' || now.size !== before.size || now.mtimeMs !== before.mtimeMs) {
+    throw new MegamirrorError('source-changed', 'the source file changed while it was copied', { where: before.path });
+  }
+}
+
+/**
+ * Reuse an identical file the destination already holds (hard link, MEGA server-side copy). Where
+ * the destination cannot link (another device), copy the bytes from the destination instead.
+ */
+export async function linkFile(a: LinkAction, o: ApplyOptions): Promise<{ attempts: number; bytes: number; note?: string }> {
+  const d = o.destination;
+  if (d.copyWithin && d.capabilities.serverSideCopy) {
+    try {
+      await d.copyWithin(a.from, a.path, { signal: o.signal });
+      return { attempts: 1, bytes: 0 };
+    } catch (err) {
+      if (!(err instanceof MegamirrorError && err.code === 'link-unsupported')) throw err;
+    }
+  }
+  await d.write(
+    a.path,
+    { open: () => d.openRead(a.from, { signal: o.signal }), localPath: d.localPath?.(a.from) ?? undefined },
+    { size: a.size, mtimeMs: a.mtimeMs },
+    { signal: o.signal },
+  );
+  return { attempts: 1, bytes: a.size, note: 'copied: the destination cannot link here' };
+}

@@ -1,0 +1,160 @@
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Backend, WriteSource } from '../../src/backends/backend.js';
+import { MegamirrorError } from '../../src/errors.js';
+
+/** A fresh, empty backend rooted at a folder that exists, and how to dispose of it. */
+export interface ContractFixture {
+  backend: Backend;
+  cleanup(): Promise<void>;
+}
+
+const source = (data: Buffer): WriteSource => ({ open: async () => Readable.from([data]) });
+const T = Date.parse('2024-05-06T07:08:09Z');
+
+async function put(b: Backend, path: string, text: string, mtimeMs: number | null = T): Promise<void> {
+  const data = Buffer.from(text);
+  await b.write(path, source(data), { size: data.length, mtimeMs });
+}
+
+async function read(b: Backend, path: string): Promise<string> {
+  return (await buffer(await b.openRead(path))).toString();
+}
+
+/**
+ * The behaviour every backend promises (see `src/backends/backend.ts`). Each backend's test file
+ * calls this with a factory; a backend that cannot pass it does not ship.
+ */
+export function backendContract(name: string, make: () => Promise<ContractFixture>): void {
+  describe(`backend contract: ${name}`, () => {
+    let fx: ContractFixture;
+    let b: Backend;
+    beforeEach(async () => {
+      fx = await make();
+      b = fx.backend;
+    });
+    afterEach(async () => {
+      await b.close();
+      await fx.cleanup();
+    });
+
+    it('starts with an empty root that probes ok', async () => {
+      expect(await b.probeRoot()).toBe('ok');
+      expect((await b.list()).entries).toEqual([]);
+    });
+
+    it('writes, stats, reads and lists files and folders, sorted', async () => {
+      await b.mkdir('dir');
+      await b.mkdir('dir/sub');
+      await put(b, 'dir/sub/z.txt', 'zz');
+      await put(b, 'dir-b.txt', 'b');
+      await put(b, 'a.txt', 'hello');
+      const l = await b.list();
+      expect(l.entries.map((e) => `${e.kind} ${e.path}`)).toEqual(['file a.txt', 'dir dir', 'dir dir/sub', 'file dir/sub/z.txt', 'file dir-b.txt']);
+      const s = await b.stat('a.txt');
+      expect(s).toMatchObject({ kind: 'file', size: 5 });
+      expect(Math.abs(((s as { mtimeMs: number }).mtimeMs ?? 0) - T)).toBeLessThanOrEqual(b.capabilities.mtimePrecisionMs ?? 0);
+      expect(await read(b, 'a.txt')).toBe('hello');
+      expect(await b.stat('missing')).toBeNull();
+    });
+
+    it('replaces a file in one step and keeps a single entry', async () => {
+      await put(b, 'f', 'old content');
+      await put(b, 'f', 'new');
+      expect(await read(b, 'f')).toBe('new');
+      expect((await b.list()).entries.filter((e) => e.path === 'f')).toHaveLength(1);
+    });
+
+    it('stores zero-byte files and names with spaces, unicode and leading dashes', async () => {
+      for (const n of ['', ' spaced name.txt', '-dash', 'ünï cødé ✓', 'abc', 'abc.zip']) {
+        if (n) await put(b, n, n);
+      }
+      await put(b, 'zero', '');
+      const paths = (await b.list()).entries.map((e) => e.path);
+      expect(paths).toEqual(expect.arrayContaining([' spaced name.txt', '-dash', 'ünï cødé ✓', 'abc', 'abc.zip', 'zero']));
+      expect(await read(b, 'zero')).toBe('');
+      expect(await read(b, 'abc')).toBe('abc');
+    });
+
+    it('a failing write leaves the old content and no extra entry', async () => {
+      await put(b, 'f', 'keep me');
+      const bad: WriteSource = {
+        open: async () =>
+          new Readable({
+            read() {
+              this.destroy(new Error('read failed'));
+            },
+          }),
+      };
+      await expect(b.write('f', bad, { size: 100, mtimeMs: T })).rejects.toBeInstanceOf(Error);
+      expect(await read(b, 'f')).toBe('keep me');
+      expect((await b.list()).entries.map((e) => e.path)).toEqual(['f']);
+    });
+
+    it('a write whose byte count differs from the declared size fails', async () => {
+      const data = Buffer.from('four');
+      await expect(b.write('g', source(data), { size: 5, mtimeMs: T })).rejects.toBeInstanceOf(MegamirrorError);
+      expect(await b.stat('g')).toBeNull();
+    });
+
+    it('beforeCommit rejecting aborts the write', async () => {
+      const data = Buffer.from('x');
+      const veto = async () => {
+        throw new MegamirrorError('source-changed', 'changed');
+      };
+      await expect(b.write('h', source(data), { size: 1, mtimeMs: T, beforeCommit: veto })).rejects.toMatchObject({ code: 'source-changed' });
+      expect(await b.stat('h')).toBeNull();
+    });
+
+    it('an aborted write leaves nothing behind', async () => {
+      const ac = new AbortController();
+      const slow: WriteSource = {
+        open: async () =>
+          Readable.from(
+            (async function* () {
+              yield Buffer.alloc(1000);
+              ac.abort();
+              await new Promise((r) => setTimeout(r, 20));
+              yield Buffer.alloc(1000);
+            })(),
+          ),
+      };
+      await expect(b.write('aborted', slow, { size: 2000, mtimeMs: T }, { signal: ac.signal })).rejects.toBeInstanceOf(Error);
+      const l = await b.list();
+      expect(l.entries).toEqual([]);
+      expect(l.skipped.filter((s) => s.reason === 'partial')).toEqual([]);
+    });
+
+    it('deletes files and removes empty folders', async () => {
+      await b.mkdir('d');
+      await put(b, 'd/f', 'x');
+      await b.deleteFile('d/f');
+      await b.rmdir('d');
+      expect((await b.list()).entries).toEqual([]);
+    });
+
+    it('mkdir of an existing folder succeeds', async () => {
+      await b.mkdir('d');
+      await b.mkdir('d');
+      expect((await b.list()).entries.map((e) => e.path)).toEqual(['d']);
+    });
+
+    it('copyWithin makes an identical file where supported', async () => {
+      if (!b.capabilities.serverSideCopy || !b.copyWithin) return;
+      await put(b, 'orig', 'same bytes');
+      await b.mkdir('snap');
+      await b.copyWithin('orig', 'snap/copy');
+      expect(await read(b, 'snap/copy')).toBe('same bytes');
+      expect(await b.stat('snap/copy')).toMatchObject({ size: 10 });
+    });
+
+    it('list honours prune', async () => {
+      await b.mkdir('skip');
+      await put(b, 'skip/inner', 'x');
+      await put(b, 'top', 'y');
+      const l = await b.list({ prune: (d) => d === 'skip' });
+      expect(l.entries.map((e) => e.path)).toEqual(['skip', 'top']);
+    });
+  });
+}
