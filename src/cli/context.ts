@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { loadJobFile } from '../config/index.js';
 import { didYouMean } from '../config/suggest.js';
 import type { Job, JobFile } from '../config/types.js';
@@ -9,9 +8,9 @@ export interface ConfigOption {
   config?: string;
 }
 
-/** `-c FILE`, else `$MEGAMIRROR_CONFIG`, else `jobs.yaml` in the current folder. */
+/** As given (messages show it so): `-c FILE`, else `$MEGAMIRROR_CONFIG`, else `jobs.yaml` in the current folder. */
 export function configPath(o: ConfigOption, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(o.config ?? env.MEGAMIRROR_CONFIG ?? 'jobs.yaml');
+  return o.config ?? env.MEGAMIRROR_CONFIG ?? 'jobs.yaml';
 }
 
 export async function loadConfig(o: ConfigOption): Promise<JobFile> {

@@ -34,7 +34,7 @@ export async function atomicWrite(
     if (written !== meta.size) {
       throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
     }
-    if (meta.mtimeMs !== null) await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
+    if (meta.mtimeMs !== null) await utimes(tmp, Date.now() / 1000, utimeSeconds(meta.mtimeMs));
     await meta.beforeCommit?.();
     signal?.throwIfAborted();
     await rename(tmp, final);
@@ -42,4 +42,12 @@ export async function atomicWrite(
     await rm(tmp, { force: true }).catch(() => undefined);
     throw signal?.aborted ? new MegamirrorError('interrupted', 'interrupted', { where }) : fromSystemError(err, where);
   }
+}
+
+/**
+ * Node passes times to the kernel as float seconds and truncates to nanoseconds, so 123 ms can land
+ * as 122.9999 ms. Half a microsecond more makes the stored time read back as the same whole ms.
+ */
+export function utimeSeconds(mtimeMs: number): number {
+  return (Math.floor(mtimeMs) + 0.0005) / 1000;
 }
