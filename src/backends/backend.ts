@@ -53,6 +53,12 @@ export interface Backend {
   rmdir(path: RelPath, options?: OpOptions): Promise<void>;
 
   /**
+   * Remove a folder and everything below it in as few steps as the storage allows (MEGA: one
+   * recursive delete or move to the Rubbish Bin). For whole snapshots, never for mirror entries.
+   */
+  removeTree(path: RelPath, options?: OpOptions): Promise<void>;
+
+  /**
    * Make `to` an identical file to the existing `from` without moving content through this
    * process (hard link, MEGA server-side copy). Only where `capabilities.serverSideCopy`.
    * Rejects with code `link-unsupported` when it cannot (another device), so the caller can copy.

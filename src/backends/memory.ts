@@ -101,6 +101,10 @@ export class MemoryBackend implements Backend {
     this.nodes.delete(path);
   }
 
+  async removeTree(path: RelPath): Promise<void> {
+    for (const p of [...this.nodes.keys()]) if (isWithin(p, path)) this.nodes.delete(p);
+  }
+
   async copyWithin(from: RelPath, to: RelPath): Promise<void> {
     const n = this.nodes.get(from);
     if (!n || n.kind !== 'file') throw new MegamirrorError('not-found', 'no such file', { where: from });

@@ -3,7 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { MegamirrorError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerPlan } from './commands/plan.js';
+import { registerPrune } from './commands/prune.js';
+import { registerRestore } from './commands/restore.js';
 import { registerRun } from './commands/run.js';
+import { registerSnapshots } from './commands/snapshots.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitForError } from './exit-codes.js';
 import { consoleOutput, type Output } from './output.js';
@@ -26,6 +29,9 @@ export async function main(argv: string[], io: Output = consoleOutput()): Promis
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerRun(program, io, setExit);
+  registerSnapshots(program, io, setExit);
+  registerPrune(program, io, setExit);
+  registerRestore(program, io, setExit);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(true);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -2,7 +2,7 @@ import type { Plan } from './types.js';
 
 export interface SafetyInput {
   plan: Plan;
-  /** Files the destination held before the plan (the denominator of the percentage). */
+  /** Files the destination held before the plan (the denominator of the percentage); for a snapshot, the latest snapshot's files. */
   destinationFiles: number;
   /** Files selected in the source. */
   sourceFiles: number;
@@ -25,12 +25,16 @@ export interface Refusal {
 export function checkSafety(input: SafetyInput): Refusal | null {
   if (input.allowDeletes) return null;
   const deletes = input.plan.actions.filter((a) => a.op === 'delete' && a.reason !== 'partial').length;
-  if (deletes === 0) return null;
+  const prunes = input.plan.actions.filter((a) => a.op === 'prune' && a.reason === 'retention').length;
+  if (deletes === 0 && prunes === 0) return null;
   const hint = 'check that the source is complete (a disk that is not mounted looks empty), then run again with --allow-deletes';
   if (input.sourceFiles === 0 && input.destinationFiles > 0) {
     return {
       code: 'empty-source',
-      message: `the source is empty but the destination holds ${input.destinationFiles} files: refusing to delete them all`,
+      message:
+        input.plan.kind === 'snapshot'
+          ? `the source is empty but the last snapshot holds ${input.destinationFiles} files: refusing to let an empty snapshot push ${prunes} older snapshots out of retention`
+          : `the source is empty but the destination holds ${input.destinationFiles} files: refusing to delete them all`,
       hint,
     };
   }

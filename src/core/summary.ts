@@ -12,6 +12,7 @@ export function summarize(
     delete: { files: 0, bytes: 0 },
     mkdir: 0,
     rmdir: 0,
+    prune: 0,
     unchanged: { ...unchanged },
     skipped,
   };
@@ -25,7 +26,10 @@ export function summarize(
         break;
       case 'mkdir':
       case 'rmdir':
+      case 'prune':
         s[a.op]++;
+        break;
+      case 'manifest':
         break;
       default:
         assertNever(a);

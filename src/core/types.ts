@@ -78,8 +78,11 @@ export interface Capabilities {
 export type CopyReason = 'missing' | 'size-differs' | 'mtime-differs' | 'type-conflict';
 export type DeleteReason = 'not-in-source' | 'excluded' | 'type-conflict' | 'duplicate' | 'partial';
 
-/** The phases an apply runs, in this order. Deletions come after every transfer. */
-export const PHASES = ['clear', 'mkdir', 'transfer', 'delete', 'rmdir'] as const;
+/**
+ * The phases an apply runs, in this order. `commit` (a snapshot's manifest) and the removals after
+ * it run only when everything before succeeded.
+ */
+export const PHASES = ['clear', 'mkdir', 'transfer', 'commit', 'delete', 'rmdir'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export type Action =
@@ -91,6 +94,8 @@ export type Action =
       reason: CopyReason;
       size: number;
       mtimeMs: number | null;
+      /** Where to read in the source when it differs from `path` (snapshots write below `<id>/`). */
+      sourcePath?: RelPath;
       /** What the destination held before (for changed files), as the plan saw it. */
       previous?: { size: number; mtimeMs: number | null };
     }
@@ -114,7 +119,25 @@ export type Action =
       /** Backend identity of the one entry meant, where a path can name several (MEGA duplicates). */
       id?: string;
     }
-  | { op: 'rmdir'; phase: 'clear' | 'rmdir'; path: RelPath; reason: DeleteReason };
+  | { op: 'rmdir'; phase: 'clear' | 'rmdir'; path: RelPath; reason: DeleteReason }
+  | {
+      /** Write a snapshot's manifest, last: its presence marks the snapshot complete. */
+      op: 'manifest';
+      phase: 'commit';
+      path: RelPath;
+      reason: 'complete';
+      snapshot: string;
+    }
+  | {
+      /** Remove a whole snapshot folder in one step. */
+      op: 'prune';
+      phase: 'delete';
+      path: RelPath;
+      reason: 'retention' | 'incomplete';
+      snapshot: string;
+      /** Why retention let it go, or what happened to it, for the plan and report. */
+      detail: string;
+    }
 
 export type ActionOp = Action['op'];
 
@@ -124,6 +147,8 @@ export interface PlanSummary {
   delete: { files: number; bytes: number };
   mkdir: number;
   rmdir: number;
+  /** Whole snapshots removed (retention or incomplete). */
+  prune: number;
   unchanged: { files: number; bytes: number };
   skipped: number;
 }

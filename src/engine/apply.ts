@@ -1,11 +1,11 @@
 import pLimit from 'p-limit';
 import { depthOf } from '../core/paths.js';
 import { assertNever } from '../core/summary.js';
-import type { Action, Phase, Plan } from '../core/types.js';
+import { PHASES, type Action, type Phase, type Plan } from '../core/types.js';
 import { MegamirrorError, fromSystemError, isAbort } from '../errors.js';
 import type { Backend } from '../backends/backend.js';
 import type { ActionResult, ApplyEvent } from './results.js';
-import { copyFile, linkFile } from './transfer.js';
+import { copyFile, linkFile, type TransferOutcome } from './transfer.js';
 
 export interface ApplyOptions {
   source: Backend;
@@ -16,6 +16,8 @@ export interface ApplyOptions {
   sourceChangeRetries: number;
   signal?: AbortSignal;
   onEvent?: (e: ApplyEvent) => void;
+  /** Writes a snapshot's manifest from the results so far (the `manifest` action). */
+  commit?: (action: Extract<Action, { op: 'manifest' }>, results: readonly ActionResult[]) => Promise<void>;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface ApplyOptions {
 export async function applyPlan(plan: Plan, o: ApplyOptions): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   let failed = false;
-  for (const phase of ['clear', 'mkdir', 'transfer', 'delete', 'rmdir'] as const satisfies readonly Phase[]) {
+  for (const phase of PHASES) {
     const actions = plan.actions.filter((a) => a.phase === phase);
     if (actions.length === 0) continue;
     const gate = gateFor(phase, failed, o.signal);
@@ -34,7 +36,7 @@ export async function applyPlan(plan: Plan, o: ApplyOptions): Promise<ActionResu
       for (const action of actions) results.push({ action, outcome: 'skipped', why: gate });
       continue;
     }
-    const phaseResults = await runPhase(phase, actions, o);
+    const phaseResults = await runPhase(phase, actions, o, results);
     if (phaseResults.some((r) => r.outcome !== 'done')) failed = true;
     results.push(...phaseResults);
   }
@@ -43,15 +45,16 @@ export async function applyPlan(plan: Plan, o: ApplyOptions): Promise<ActionResu
 
 function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | null {
   if (signal?.aborted) return 'interrupted';
+  if (failed && phase === 'commit') return 'an earlier action failed: the snapshot stays incomplete';
   if (failed && (phase === 'delete' || phase === 'rmdir')) return 'an earlier action failed: deletions are skipped';
   return null;
 }
 
 /** Removal phases go deepest level first and creation shallowest first; each level runs concurrently. */
-async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions): Promise<ActionResult[]> {
+async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions, before: readonly ActionResult[]): Promise<ActionResult[]> {
   const limit = pLimit(Math.max(1, o.concurrency));
-  const run = (a: Action) => limit(() => runOne(a, o));
-  if (phase === 'transfer' || phase === 'delete') return Promise.all(actions.map(run));
+  const run = (a: Action) => limit(() => runOne(a, o, before));
+  if (phase === 'transfer' || phase === 'delete' || phase === 'commit') return Promise.all(actions.map(run));
   const levels = new Map<number, Action[]>();
   for (const a of actions) levels.set(depthOf(a.path), [...(levels.get(depthOf(a.path)) ?? []), a]);
   const order = [...levels.keys()].sort((x, y) => (phase === 'mkdir' ? x - y : y - x));
@@ -60,13 +63,13 @@ async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions): Promi
   return out;
 }
 
-async function runOne(action: Action, o: ApplyOptions): Promise<ActionResult> {
+async function runOne(action: Action, o: ApplyOptions, before: readonly ActionResult[]): Promise<ActionResult> {
   if (o.signal?.aborted) return { action, outcome: 'skipped', why: 'interrupted' };
   o.onEvent?.({ type: 'action-start', action });
   let result: ActionResult;
   try {
-    const { attempts, bytes, note } = await execute(action, o);
-    result = { action, outcome: 'done', attempts, bytes, ...(note ? { note } : {}) };
+    const { attempts, bytes, note, stored } = await execute(action, o, before);
+    result = { action, outcome: 'done', attempts, bytes, ...(note ? { note } : {}), ...(stored ? { stored } : {}) };
   } catch (err) {
     if (isAbort(err) || o.signal?.aborted) {
       result = { action, outcome: 'skipped', why: 'interrupted' };
@@ -79,7 +82,7 @@ async function runOne(action: Action, o: ApplyOptions): Promise<ActionResult> {
   return result;
 }
 
-async function execute(a: Action, o: ApplyOptions): Promise<{ attempts: number; bytes: number; note?: string }> {
+async function execute(a: Action, o: ApplyOptions, before: readonly ActionResult[]): Promise<TransferOutcome> {
   const signal = o.signal;
   switch (a.op) {
     case 'mkdir':
@@ -94,6 +97,13 @@ async function execute(a: Action, o: ApplyOptions): Promise<{ attempts: number; 
       return { attempts: 1, bytes: 0 };
     case 'rmdir':
       await o.destination.rmdir(a.path, { signal });
+      return { attempts: 1, bytes: 0 };
+    case 'manifest':
+      if (!o.commit) throw new MegamirrorError('internal', 'a manifest action needs a commit function', { where: a.path });
+      await o.commit(a, before);
+      return { attempts: 1, bytes: 0 };
+    case 'prune':
+      await o.destination.removeTree(a.path, { signal });
       return { attempts: 1, bytes: 0 };
     default:
       return assertNever(a);

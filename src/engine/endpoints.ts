@@ -1,3 +1,4 @@
+import { join, posix } from 'node:path';
 import type { Endpoint, Job, JobFile } from '../config/types.js';
 import { MegamirrorError } from '../errors.js';
 import type { Backend } from '../backends/backend.js';
@@ -31,6 +32,11 @@ export function backendFactory(file: JobFile, options: BackendFactoryOptions = {
     }
     return withRetry(inner, { retries: job.retries, ...(options.onRetry ? { onRetry: options.onRetry } : {}) });
   };
+}
+
+/** An endpoint for a folder below another (a snapshot inside its job's destination). */
+export function childEndpoint(e: Endpoint, rel: string): Endpoint {
+  return e.type === 'local' ? { type: 'local', path: join(e.path, rel) } : { ...e, path: posix.join(e.path, rel) };
 }
 
 /** How an endpoint is shown in plans and reports (never with credentials). */

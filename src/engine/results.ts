@@ -3,7 +3,16 @@ import type { ErrorCode } from '../errors.js';
 
 /** What happened to one planned action. */
 export type ActionResult =
-  | { action: Action; outcome: 'done'; attempts: number; bytes: number; note?: string }
+  | {
+      action: Action;
+      outcome: 'done';
+      attempts: number;
+      /** Bytes moved through this process (0 for links, folders and deletions). */
+      bytes: number;
+      note?: string;
+      /** For copies: the size and mtime of what was actually stored (the source may have changed). */
+      stored?: { size: number; mtimeMs: number | null };
+    }
   | { action: Action; outcome: 'failed'; attempts: number; error: { code: ErrorCode; message: string } }
   | { action: Action; outcome: 'skipped'; why: string };
 

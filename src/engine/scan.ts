@@ -17,7 +17,20 @@ export interface Scan {
  */
 export async function scanBoth(job: Job, src: Backend, dst: Backend, signal?: AbortSignal): Promise<Scan> {
   const filter = compileFilter(job.include, job.exclude);
-  const [srcRoot, dstRoot] = await Promise.all([src.probeRoot(), dst.probeRoot()]);
+  const [, dstRoot] = await Promise.all([requireSourceRoot(job, src), dst.probeRoot()]);
+  if (dstRoot === 'not-a-folder') {
+    throw new MegamirrorError('not-a-folder', 'the destination is not a folder', { where: `${job.name}: ${dst.display}` });
+  }
+  const [source, destination] = await Promise.all([
+    src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', signal }),
+    dstRoot === 'missing' ? Promise.resolve<Listing>({ entries: [], skipped: [], warnings: [] }) : dst.list({ signal }),
+  ]);
+  return { filter, source, destination, destinationRoot: dstRoot };
+}
+
+/** A source root that is missing or not a folder is an error, never an empty listing. */
+export async function requireSourceRoot(job: Job, src: Backend): Promise<void> {
+  const srcRoot = await src.probeRoot();
   if (srcRoot === 'missing') {
     throw new MegamirrorError('not-found', 'the source folder does not exist', {
       where: `${job.name}: ${src.display}`,
@@ -27,12 +40,4 @@ export async function scanBoth(job: Job, src: Backend, dst: Backend, signal?: Ab
   if (srcRoot === 'not-a-folder') {
     throw new MegamirrorError('not-a-folder', 'the source is not a folder', { where: `${job.name}: ${src.display}` });
   }
-  if (dstRoot === 'not-a-folder') {
-    throw new MegamirrorError('not-a-folder', 'the destination is not a folder', { where: `${job.name}: ${dst.display}` });
-  }
-  const [source, destination] = await Promise.all([
-    src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', signal }),
-    dstRoot === 'missing' ? Promise.resolve<Listing>({ entries: [], skipped: [], warnings: [] }) : dst.list({ signal }),
-  ]);
-  return { filter, source, destination, destinationRoot: dstRoot };
 }

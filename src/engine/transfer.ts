@@ -10,20 +10,28 @@ type LinkAction = Extract<Action, { op: 'link' }>;
  * before the copy is committed: a file that changed meanwhile is copied again (up to
  * `sourceChangeRetries` times) and never recorded as copied with content it did not have.
  */
-export async function copyFile(a: CopyAction, o: ApplyOptions): Promise<{ attempts: number; bytes: number }> {
+export interface TransferOutcome {
+  attempts: number;
+  bytes: number;
+  note?: string;
+  stored?: { size: number; mtimeMs: number | null };
+}
+
+export async function copyFile(a: CopyAction, o: ApplyOptions): Promise<TransferOutcome> {
+  const from = a.sourcePath ?? a.path;
   for (let attempt = 1; ; attempt++) {
-    const before = await o.source.stat(a.path, { signal: o.signal });
+    const before = await o.source.stat(from, { signal: o.signal });
     if (before === null || before.kind !== 'file') {
       throw new MegamirrorError('not-found', 'the source file vanished before it could be copied', { where: a.path });
     }
     try {
       await o.destination.write(
         a.path,
-        { open: () => o.source.openRead(a.path, { signal: o.signal }), localPath: o.source.localPath?.(a.path) ?? undefined },
+        { open: () => o.source.openRead(from, { signal: o.signal }), localPath: o.source.localPath?.(from) ?? undefined },
         { size: before.size, mtimeMs: before.mtimeMs, beforeCommit: () => unchangedSince(o, before) },
         { signal: o.signal },
       );
-      return { attempts: attempt, bytes: before.size };
+      return { attempts: attempt, bytes: before.size, stored: { size: before.size, mtimeMs: before.mtimeMs } };
     } catch (err) {
       const retry = err instanceof MegamirrorError && (err.code === 'source-changed' || err.code === 'size-mismatch');
       if (!retry || attempt > o.sourceChangeRetries) throw err;
@@ -42,12 +50,12 @@ async function unchangedSince(o: ApplyOptions, before: FileEntry): Promise<void>
  * Reuse an identical file the destination already holds (hard link, MEGA server-side copy). Where
  * the destination cannot link (another device), copy the bytes from the destination instead.
  */
-export async function linkFile(a: LinkAction, o: ApplyOptions): Promise<{ attempts: number; bytes: number; note?: string }> {
+export async function linkFile(a: LinkAction, o: ApplyOptions): Promise<TransferOutcome> {
   const d = o.destination;
   if (d.copyWithin && d.capabilities.serverSideCopy) {
     try {
       await d.copyWithin(a.from, a.path, { signal: o.signal });
-      return { attempts: 1, bytes: 0 };
+      return { attempts: 1, bytes: 0, stored: { size: a.size, mtimeMs: a.mtimeMs } };
     } catch (err) {
       if (!(err instanceof MegamirrorError && err.code === 'link-unsupported')) throw err;
     }
@@ -58,5 +66,5 @@ export async function linkFile(a: LinkAction, o: ApplyOptions): Promise<{ attemp
     { size: a.size, mtimeMs: a.mtimeMs },
     { signal: o.signal },
   );
-  return { attempts: 1, bytes: a.size, note: 'copied: the destination cannot link here' };
+  return { attempts: 1, bytes: a.size, note: 'copied: the destination cannot link here', stored: { size: a.size, mtimeMs: a.mtimeMs } };
 }

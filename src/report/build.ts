@@ -55,7 +55,7 @@ export function buildJobReport(i: JobReportInput): JobReport {
     duration_ms: i.finishedAt.getTime() - i.startedAt.getTime(),
     status: i.status,
     planned: i.plan?.summary ?? empty,
-    done: { copy: done.copy, link: done.link, delete: done.delete, mkdir: done.mkdir, rmdir: done.rmdir },
+    done: { copy: done.copy, link: done.link, delete: done.delete, mkdir: done.mkdir, rmdir: done.rmdir, prune: done.prune },
     failed_actions: failed,
     skipped_actions: skippedActions,
     warnings: i.plan?.warnings ?? [],

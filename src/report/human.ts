@@ -1,5 +1,5 @@
 import { assertNever } from '../core/summary.js';
-import type { Action, Plan, PlanSummary } from '../core/types.js';
+import type { Action, Plan, PlanSummary, SkippedEntry, Warning } from '../core/types.js';
 import { formatBytes, plural, type Painter } from './format.js';
 import type { JobReport } from './types.js';
 
@@ -14,7 +14,7 @@ const WARNINGS_PER_CODE = 10;
 export function renderPlan(plan: Plan, p: Painter): string {
   const lines = [p.bold(`${plan.job}: ${plan.source} -> ${plan.destination}`)];
   for (const a of plan.actions) lines.push(`  ${actionLine(a, p)}`);
-  lines.push(...renderNotes(plan, p));
+  lines.push(...renderNotes(plan.warnings, plan.skipped, p));
   lines.push(`  ${summaryLine(plan.summary)}`);
   return lines.join('\n');
 }
@@ -33,15 +33,20 @@ export function actionLine(a: Action, p: Painter): string {
       return p.red(`- ${a.path}`) + p.dim(` (${a.reason})`);
     case 'rmdir':
       return p.red(`- ${a.path}/`) + p.dim(` (${a.reason})`);
+    case 'manifest':
+      return p.green(`+ ${a.path}`) + p.dim(' (manifest, written last)');
+    case 'prune':
+      return p.red(`- ${a.path}/`) + p.dim(` (snapshot ${a.reason}: ${a.detail})`);
     default:
       return assertNever(a);
   }
 }
 
-function renderNotes(plan: Plan, p: Painter): string[] {
+/** Warnings and skipped entries, each kind folded into a count past the first few. */
+export function renderNotes(warnings: readonly Warning[], skippedEntries: readonly SkippedEntry[], p: Painter): string[] {
   const out: string[] = [];
   const byCode = new Map<string, number>();
-  for (const w of plan.warnings) {
+  for (const w of warnings) {
     const n = (byCode.get(w.code) ?? 0) + 1;
     byCode.set(w.code, n);
     if (n <= WARNINGS_PER_CODE) out.push(p.yellow(`  warning: ${w.path ? `${w.path}: ` : ''}${w.message}`));
@@ -50,7 +55,7 @@ function renderNotes(plan: Plan, p: Painter): string[] {
     if (n > WARNINGS_PER_CODE) out.push(p.yellow(`  warning: ... and ${n - WARNINGS_PER_CODE} more "${code}" warnings`));
   }
   const skipped = new Map<string, number>();
-  for (const s of plan.skipped) {
+  for (const s of skippedEntries) {
     const n = (skipped.get(s.reason) ?? 0) + 1;
     skipped.set(s.reason, n);
     if (n <= WARNINGS_PER_CODE) out.push(p.dim(`  skipped: ${s.path} (${s.reason}${s.detail ? `: ${s.detail}` : ''})`));
@@ -70,6 +75,7 @@ export function summaryLine(s: PlanSummary): string {
   ];
   if (s.mkdir > 0) parts.push(`${plural(s.mkdir, 'folder')} to create`);
   if (s.rmdir > 0) parts.push(`${plural(s.rmdir, 'folder')} to remove`);
+  if (s.prune > 0) parts.push(`${plural(s.prune, 'snapshot')} to remove`);
   if (s.skipped > 0) parts.push(`${s.skipped} skipped`);
   return parts.join(', ');
 }
@@ -84,6 +90,7 @@ export function renderJobResult(r: JobReport, p: Painter): string {
       (d.link.files > 0 ? `reused ${d.link.files} (${formatBytes(d.link.bytes)}), ` : '') +
       `deleted ${d.delete.files}, ${r.planned.unchanged.files} unchanged, ${(r.duration_ms / 1000).toFixed(1)}s`,
   ];
+  if (!r.dry_run) lines.push(...renderNotes(r.warnings, r.skipped, p));
   for (const f of r.failed_actions) lines.push(p.red(`  failed: ${f.op} ${f.path}: ${f.message} [${f.code}]`));
   for (const [why, n] of Object.entries(r.skipped_actions)) lines.push(p.yellow(`  not done: ${n} (${why})`));
   if (r.refusal) lines.push(p.yellow(`  refused: ${r.refusal.message}`), `  ${r.refusal.hint}`);

@@ -26,6 +26,9 @@ function actionToJson(a: Action): object {
   if ('size' in a) out.size = a.size;
   if ('mtimeMs' in a) out.mtime = isoOrNull(a.mtimeMs);
   if (a.op === 'link') out.from = a.from;
+  if (a.op === 'copy' && a.sourcePath !== undefined) out.source_path = a.sourcePath;
+  if (a.op === 'manifest' || a.op === 'prune') out.snapshot = a.snapshot;
+  if (a.op === 'prune') out.detail = a.detail;
   if (a.op === 'copy' && a.previous) out.previous = { size: a.previous.size, mtime: isoOrNull(a.previous.mtimeMs) };
   return out;
 }

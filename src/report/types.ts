@@ -38,7 +38,7 @@ export interface JobReport {
   /** What the plan intended. */
   planned: PlanSummary;
   /** What was done: copied and reused files and bytes, deletions, folders. */
-  done: { copy: Counts; link: Counts; delete: Counts; mkdir: number; rmdir: number };
+  done: { copy: Counts; link: Counts; delete: Counts; mkdir: number; rmdir: number; prune: number };
   failed_actions: FailedAction[];
   /** Actions not attempted, by why (e.g. `interrupted`: 12). */
   skipped_actions: Record<string, number>;

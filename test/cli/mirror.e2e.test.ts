@@ -199,10 +199,11 @@ describe('mirror through the real CLI', () => {
   });
 });
 
+/** Names only (no hashing): fast enough to poll while a copy runs. */
 async function hasPartial(dir: string): Promise<boolean> {
-  if (!existsSync(dir)) return false;
-  const tree = await readTree(dir).catch(() => ({}));
-  return Object.keys(tree).some((p) => p.endsWith('.mmpartial'));
+  const { readdir } = await import('node:fs/promises');
+  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  return names.some((n) => n.endsWith('.mmpartial'));
 }
 
 async function chownTree(dir: string, uid: number): Promise<void> {

@@ -104,6 +104,13 @@ export class LocalBackend implements Backend {
     });
   }
 
+  async removeTree(path: RelPath): Promise<void> {
+    if (path === '') throw new MegamirrorError('internal', 'refusing to remove the endpoint root', { where: this.root });
+    await rm(this.abs(path), { recursive: true, force: true }).catch((e) => {
+      throw fromSystemError(e, path);
+    });
+  }
+
   /** A hard link under a partial name, renamed into place: `to` appears whole or not at all. */
   async copyWithin(from: RelPath, to: RelPath): Promise<void> {
     const final = this.abs(to);

@@ -12,8 +12,8 @@ export interface RetryOptions {
   onRetry?: (event: { method: string; path: string; attempt: number; error: MegamirrorError }) => void;
 }
 
-type Method = 'list' | 'stat' | 'openRead' | 'write' | 'mkdir' | 'deleteFile' | 'rmdir' | 'copyWithin' | 'probeRoot';
-const RETRIED: Method[] = ['list', 'stat', 'openRead', 'write', 'mkdir', 'deleteFile', 'rmdir', 'copyWithin', 'probeRoot'];
+type Method = 'list' | 'stat' | 'openRead' | 'write' | 'mkdir' | 'deleteFile' | 'rmdir' | 'removeTree' | 'copyWithin' | 'probeRoot';
+const RETRIED: Method[] = ['list', 'stat', 'openRead', 'write', 'mkdir', 'deleteFile', 'rmdir', 'removeTree', 'copyWithin', 'probeRoot'];
 
 /**
  * A Backend that retries transient failures (exponential backoff with jitter) and passes every
