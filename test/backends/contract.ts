@@ -149,6 +149,15 @@ export function backendContract(name: string, make: () => Promise<ContractFixtur
       expect(await b.stat('snap/copy')).toMatchObject({ size: 10 });
     });
 
+    it('removeTree removes a folder and everything below it', async () => {
+      await b.mkdir('t');
+      await b.mkdir('t/sub');
+      await put(b, 't/sub/f', 'x');
+      await put(b, 'keep', 'y');
+      await b.removeTree('t');
+      expect((await b.list()).entries.map((e) => e.path)).toEqual(['keep']);
+    });
+
     it('list honours prune', async () => {
       await b.mkdir('skip');
       await put(b, 'skip/inner', 'x');
