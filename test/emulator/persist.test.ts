@@ -27,8 +27,8 @@ describe('emulator: state in a folder survives a restart', () => {
 
     expect(readdirSync(join(dir, 'blobs'))).toHaveLength(1); // the deleted file's bytes are gone
 
-    // same port, as a restarted service keeps its address (the saved session names the gateway)
-    h = await Harness.start({ stateDir: dir, port: h.emu.port, accounts: [{ email: EMAIL, password: PASSWORD }] });
+    h = await Harness.start({ stateDir: dir, accounts: [{ email: EMAIL, password: PASSWORD }] });
+    session.options.gateway = h.emu.gateway; // a new port (fixed ports could race other test files)
     try {
       expect(h.emu.account(EMAIL)?.version).toBe(1); // existing account kept, not recreated
       storage = await h.login(EMAIL, PASSWORD, { keepalive: false });

@@ -1,0 +1,38 @@
+/**
+ * Transfer commands: u (upload URL), g (download URL).
+ *
+ * u: `{s: size}` -> `{p: <base>ul/<token>}`; -2 for a bad size, -17 if the storage quota would be
+ *    exceeded.
+ * g: `{n: handle, g: 1}` -> `{s, at, g: <base>dl/<token>}` (without `g:1`: `{s, at}`); -9 for an
+ *    unknown node, -11 for a folder; over the transfer quota `{e: -17, tl: seconds}`.
+ *    Public-link downloads (`p`) are not emulated (-9).
+ */
+import { ApiError, EACCESS, EARGS, ENOENT, EOVERQUOTA } from '../errors.js';
+import { account, type CommandHandler } from './context.js';
+
+export const u: CommandHandler = async (cmd, ctx) => {
+  const acc = account(ctx);
+  const size = cmd.s;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw new ApiError(EARGS);
+  if (acc.tree.bytesUsed() + size > acc.record.settings.storageQuota) throw new ApiError(EOVERQUOTA);
+  const session = await ctx.transfers.startUpload(acc.record.email, size);
+  ctx.stats.uploadsStarted += 1;
+  return { p: `${ctx.baseUrl}ul/${session.token}` };
+};
+
+export const g: CommandHandler = (cmd, ctx) => {
+  const acc = account(ctx);
+  if (typeof cmd.n !== 'string') throw new ApiError(ENOENT);
+  const node = acc.tree.get(cmd.n);
+  if (!node) throw new ApiError(ENOENT);
+  if (node.t !== 0 || !node.blob) throw new ApiError(EACCESS);
+  const size = node.s ?? 0;
+  if (!cmd.g) return { s: size, at: node.a };
+  const { settings, transferUsed } = acc.record;
+  if (size > 0 && transferUsed >= settings.transferQuota) return { e: EOVERQUOTA, tl: settings.transferTimeLeft };
+  const token = ctx.transfers.issueDownload({ email: acc.record.email, blobId: node.blob, size });
+  ctx.stats.downloads += 1;
+  const reply: Record<string, unknown> = { s: size, at: node.a, g: `${ctx.baseUrl}dl/${token}`, msd: 1, tl: 0 };
+  if (node.fa) reply.fa = node.fa;
+  return reply;
+};
