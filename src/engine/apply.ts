@@ -28,19 +28,30 @@ export interface ApplyOptions {
 export async function applyPlan(plan: Plan, o: ApplyOptions): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   let failed = false;
+  const halt: Halt = { why: null };
   for (const phase of PHASES) {
     const actions = plan.actions.filter((a) => a.phase === phase);
     if (actions.length === 0) continue;
-    const gate = gateFor(phase, failed, o.signal);
+    const gate = halt.why ?? gateFor(phase, failed, o.signal);
     if (gate !== null) {
       for (const action of actions) results.push({ action, outcome: 'skipped', why: gate });
       continue;
     }
-    const phaseResults = await runPhase(phase, actions, o, results);
+    const phaseResults = await runPhase(phase, actions, { ...o, halt }, results);
     if (phaseResults.some((r) => r.outcome !== 'done')) failed = true;
     results.push(...phaseResults);
   }
   return results;
+}
+
+/**
+ * Errors after which no further action can succeed (the disk is full, the quota is spent, the
+ * account is locked out): the rest of the run is skipped instead of failing file by file.
+ */
+const HALTING = new Set(['no-space', 'over-quota', 'auth', 'blocked', 'mfa-required']);
+
+interface Halt {
+  why: string | null;
 }
 
 function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | null {
@@ -51,7 +62,7 @@ function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | 
 }
 
 /** Removal phases go deepest level first and creation shallowest first; each level runs concurrently. */
-async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions, before: readonly ActionResult[]): Promise<ActionResult[]> {
+async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult[]> {
   const limit = pLimit(Math.max(1, o.concurrency));
   const run = (a: Action) => limit(() => runOne(a, o, before));
   if (phase === 'transfer' || phase === 'delete' || phase === 'commit') return Promise.all(actions.map(run));
@@ -63,8 +74,9 @@ async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions, before
   return out;
 }
 
-async function runOne(action: Action, o: ApplyOptions, before: readonly ActionResult[]): Promise<ActionResult> {
+async function runOne(action: Action, o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult> {
   if (o.signal?.aborted) return { action, outcome: 'skipped', why: 'interrupted' };
+  if (o.halt.why !== null) return { action, outcome: 'skipped', why: o.halt.why };
   o.onEvent?.({ type: 'action-start', action });
   let result: ActionResult;
   try {
@@ -76,6 +88,7 @@ async function runOne(action: Action, o: ApplyOptions, before: readonly ActionRe
     } else {
       const e = err instanceof MegamirrorError ? err : fromSystemError(err, action.path);
       result = { action, outcome: 'failed', attempts: 1, error: { code: e.code, message: e.message } };
+      if (HALTING.has(e.code) && o.halt.why === null) o.halt.why = `stopped after ${e.code}: ${e.message}`;
     }
   }
   o.onEvent?.({ type: 'action-end', result });
