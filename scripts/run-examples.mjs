@@ -2,7 +2,7 @@
 // Runs the example jobs end to end, offline: validate, plan, run, then plan again (which must show
 // nothing to do). Output lands in examples/out (git-ignored). Exits non-zero if any step fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -12,6 +12,7 @@ const config = join(root, 'jobs.example.yaml');
 
 if (!existsSync(cli)) step('build', 'npm', ['run', 'build']);
 rmSync(join(root, 'examples/out'), { recursive: true, force: true });
+mkdirSync(join(root, 'examples/out/mirror'), { recursive: true });
 
 const env = { ...process.env };
 step('validate', process.execPath, [cli, 'validate', '-c', config], env);

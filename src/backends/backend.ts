@@ -46,8 +46,13 @@ export interface Backend {
   /** Create one folder (its parent exists). Succeeds when the folder is already there. */
   mkdir(path: RelPath, options?: OpOptions): Promise<void>;
 
-  /** Delete one file. Goes to the trash where `capabilities.deleteGoesToTrash`. */
-  deleteFile(path: RelPath, options?: OpOptions): Promise<void>;
+  /**
+   * Delete one file. Goes to the trash where `capabilities.deleteGoesToTrash`. With `options.id`
+   * (a `duplicate` delete action), delete exactly the entry with that backend identity, which must
+   * be a file at `path` (one of several same-named entries where `allowsDuplicateNames`); backends
+   * without duplicate names ignore it.
+   */
+  deleteFile(path: RelPath, options?: OpOptions & { id?: string }): Promise<void>;
 
   /** Remove one folder that the plan has emptied. */
   rmdir(path: RelPath, options?: OpOptions): Promise<void>;
@@ -64,6 +69,12 @@ export interface Backend {
    * Rejects with code `link-unsupported` when it cannot (another device), so the caller can copy.
    */
   copyWithin?(from: RelPath, to: RelPath, options?: OpOptions): Promise<void>;
+
+  /**
+   * A proof of a file's content that needs no transfer: MEGA's condensed MAC with the node's key
+   * and nonce. `verify` computes the same MAC over the other side's bytes. Null when unknown.
+   */
+  macProof?(path: RelPath, options?: OpOptions): Promise<MacProof | null>;
 
   /** Absolute local path of a file where content can be read directly from disk, else null. */
   localPath?(path: RelPath): string | null;
@@ -85,6 +96,8 @@ export interface WriteSource {
   open(): Promise<Readable>;
   /** When set, backends may read the file directly (copy_file_range, positional reads). */
   localPath?: string;
+  /** Told of bytes stored as the write goes (for progress); the counts add up to the size. */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface WriteMeta {
@@ -93,4 +106,11 @@ export interface WriteMeta {
   mtimeMs: number | null;
   /** Runs after the content is stored and before it is committed; rejecting aborts the write. */
   beforeCommit?: () => Promise<void>;
+}
+
+/** See `Backend.macProof`. All raw bytes: aesKey 16, nonce 8, mac 8. */
+export interface MacProof {
+  aesKey: Buffer;
+  nonce: Buffer;
+  mac: Buffer;
 }

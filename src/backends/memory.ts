@@ -74,6 +74,7 @@ export class MemoryBackend implements Backend {
     if (data.length !== meta.size) {
       throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${data.length}`, { where: path, transient: true });
     }
+    content.onProgress?.(data.length);
     await meta.beforeCommit?.();
     this.nodes.set(path, { kind: 'file', data, mtimeMs: meta.mtimeMs });
   }

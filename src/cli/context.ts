@@ -3,6 +3,7 @@ import { didYouMean } from '../config/suggest.js';
 import type { Job, JobFile } from '../config/types.js';
 import { MegamirrorError } from '../errors.js';
 import { backendFactory, type OpenBackend } from '../engine/endpoints.js';
+import { openMegaRemote } from '../backends/mega/open.js';
 
 export interface ConfigOption {
   config?: string;
@@ -33,5 +34,5 @@ export function selectJobs(file: JobFile, names: readonly string[]): Job[] {
 }
 
 export function openerFor(file: JobFile): OpenBackend {
-  return backendFactory(file);
+  return backendFactory(file, { openRemote: openMegaRemote() });
 }

@@ -39,6 +39,15 @@ export function exitForStatus(status: JobStatus): ExitCode {
   }
 }
 
+/**
+ * A run of several jobs: `others` is the worst status of the jobs that were not locked (ok when
+ * there are none). Locked jobs make it 4 only when everything else went well.
+ */
+export function exitForRun(others: JobStatus, locked: number): ExitCode {
+  if (locked > 0 && others === 'ok') return EXIT.locked;
+  return exitForStatus(others);
+}
+
 export function exitForError(code: ErrorCode): ExitCode {
   switch (code) {
     case 'usage':

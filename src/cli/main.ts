@@ -2,11 +2,16 @@
 import { Command, CommanderError } from 'commander';
 import { MegamirrorError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerDaemon } from './commands/daemon.js';
+import { registerLogin } from './commands/login.js';
+import { registerApply } from './commands/apply.js';
 import { registerPlan } from './commands/plan.js';
 import { registerPrune } from './commands/prune.js';
 import { registerRestore } from './commands/restore.js';
 import { registerRun } from './commands/run.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerSnapshots } from './commands/snapshots.js';
+import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitForError } from './exit-codes.js';
 import { consoleOutput, type Output } from './output.js';
@@ -29,9 +34,14 @@ export async function main(argv: string[], io: Output = consoleOutput()): Promis
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerRun(program, io, setExit);
+  registerApply(program, io, setExit);
   registerSnapshots(program, io, setExit);
   registerPrune(program, io, setExit);
   registerRestore(program, io, setExit);
+  registerLogin(program, io, setExit);
+  registerDaemon(program, io, setExit);
+  registerStatus(program, io, setExit);
+  registerSchedule(program, io, setExit);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(true);
   try {
     await program.parseAsync(argv, { from: 'user' });

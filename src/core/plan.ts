@@ -76,7 +76,7 @@ export function planMirror(input: MirrorPlanInput): Plan {
         message: `a ${s.kind === 'file' ? 'file' : 'folder'} in the source replaces a ${d.kind === 'file' ? 'file' : 'folder'} at the destination`,
       });
       if (d.kind === 'dir') cleared.push(d.path);
-      else b.clear.push({ op: 'delete', phase: 'clear', path: d.path, reason: 'type-conflict', size: d.size });
+      else b.clear.push({ op: 'delete', phase: 'clear', path: d.path, reason: 'type-conflict', size: d.size, mtimeMs: d.mtimeMs });
       b.create(s, 'type-conflict');
     }
   }
@@ -94,6 +94,12 @@ export function planMirror(input: MirrorPlanInput): Plan {
   for (const k of destination.listing.skipped) {
     // Leftovers of an interrupted run are ours to remove, whatever the job's delete setting.
     if (k.reason === 'partial') b.clear.push({ op: 'delete', phase: 'clear', path: k.path, reason: 'partial', size: 0 });
+    // Shadowed same-named copies of a file (MEGA allows them): removed where the mirror manages
+    // the name (the source selects it: the copies are stale extras of a file we keep equal), or
+    // where the job deletes anyway (the name itself goes). By id: the path names the winner.
+    if (k.reason === 'duplicate' && k.id !== undefined && (input.deleteExtraneous || matched.has(keyOf(k.path)))) {
+      b.clear.push({ op: 'delete', phase: 'clear', path: k.path, reason: 'duplicate', size: k.size ?? 0, id: k.id });
+    }
   }
 
   const actions = b.ordered();
@@ -135,7 +141,7 @@ class ActionBuckets {
 
   removal(d: Entry, reason: 'not-in-source' | 'excluded' | 'type-conflict', phase: 'clear' | 'delete'): void {
     if (d.kind === 'file') {
-      const a: Action = { op: 'delete', phase, path: d.path, reason, size: d.size };
+      const a: Action = { op: 'delete', phase, path: d.path, reason, size: d.size, mtimeMs: d.mtimeMs };
       (phase === 'clear' ? this.clear : this.delete).push(a);
     } else {
       const a: Action = { op: 'rmdir', phase: phase === 'clear' ? 'clear' : 'rmdir', path: d.path, reason };

@@ -33,6 +33,10 @@ export interface SkippedEntry {
   path: RelPath;
   reason: SkipReason;
   detail?: string;
+  /** `duplicate` files only: backend identity (MEGA handle) of the shadowed copy, so it can be removed. */
+  id?: string;
+  /** `duplicate` files only: its size in bytes. */
+  size?: number;
 }
 
 export type SkipReason =
@@ -116,6 +120,8 @@ export type Action =
       path: RelPath;
       reason: DeleteReason;
       size: number;
+      /** The mtime the plan saw, so a saved plan can tell whether the file changed since. */
+      mtimeMs?: number | null;
       /** Backend identity of the one entry meant, where a path can name several (MEGA duplicates). */
       id?: string;
     }

@@ -106,7 +106,7 @@ async function execute(a: Action, o: ApplyOptions, before: readonly ActionResult
     case 'link':
       return linkFile(a, o);
     case 'delete':
-      await o.destination.deleteFile(a.path, { signal });
+      await o.destination.deleteFile(a.path, { signal, ...(a.id !== undefined ? { id: a.id } : {}) });
       return { attempts: 1, bytes: 0 };
     case 'rmdir':
       await o.destination.rmdir(a.path, { signal });

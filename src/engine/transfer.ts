@@ -27,7 +27,11 @@ export async function copyFile(a: CopyAction, o: ApplyOptions): Promise<Transfer
     try {
       await o.destination.write(
         a.path,
-        { open: () => o.source.openRead(from, { signal: o.signal }), localPath: o.source.localPath?.(from) ?? undefined },
+        {
+          open: () => o.source.openRead(from, { signal: o.signal }),
+          localPath: o.source.localPath?.(from) ?? undefined,
+          ...(o.onEvent ? { onProgress: (bytes: number) => o.onEvent!({ type: 'bytes', path: a.path, bytes }) } : {}),
+        },
         { size: before.size, mtimeMs: before.mtimeMs, beforeCommit: () => unchangedSince(o, before) },
         { signal: o.signal },
       );

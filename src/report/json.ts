@@ -4,10 +4,12 @@ import { REPORT_FORMAT_VERSION, type JobReport, type JobStatus, type RunReport }
 /** `plan --json`: versioned like the report (see `schemas/plan.schema.json`). */
 export const PLAN_FORMAT_VERSION = 1;
 
-export function planToJson(plans: readonly Plan[]): object {
+/** `fingerprints` (job name -> hash) makes the JSON a saved plan that `apply` accepts. */
+export function planToJson(plans: readonly Plan[], fingerprints?: ReadonlyMap<string, string>): object {
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     jobs: plans.map((p) => ({
+      ...(fingerprints?.has(p.job) ? { job_fingerprint: fingerprints.get(p.job) } : {}),
       job: p.job,
       kind: p.kind,
       source: p.source,
@@ -24,7 +26,7 @@ export function planToJson(plans: readonly Plan[]): object {
 function actionToJson(a: Action): object {
   const out: Record<string, unknown> = { op: a.op, phase: a.phase, path: a.path, reason: a.reason };
   if ('size' in a) out.size = a.size;
-  if ('mtimeMs' in a) out.mtime = isoOrNull(a.mtimeMs);
+  if ('mtimeMs' in a && a.mtimeMs !== undefined) out.mtime = isoOrNull(a.mtimeMs);
   if (a.op === 'link') out.from = a.from;
   if (a.op === 'copy' && a.sourcePath !== undefined) out.source_path = a.sourcePath;
   if (a.op === 'manifest' || a.op === 'prune') out.snapshot = a.snapshot;

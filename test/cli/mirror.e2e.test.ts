@@ -131,6 +131,15 @@ describe('mirror through the real CLI', () => {
     expect(await readTree(join(root, 'dst'))).toEqual(before);
   });
 
+  it('a destination whose parent is missing (an unmounted disk) is not created', async () => {
+    const path = join(root, 'jobs.yaml');
+    await writeFile(path, 'version: 1\njobs:\n  docs:\n    type: mirror\n    source: ./src\n    destination: ./media/backup/docs\n');
+    const r = await runCli(['run', '-c', path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("the destination's parent folder does not exist");
+    expect(existsSync(join(root, 'media'))).toBe(false);
+  });
+
   it('symbolic links are skipped and reported unless follow_symlinks is set; loops are detected', async () => {
     const src = join(root, 'src');
     await symlink('plain.txt', join(src, 'link.txt'));
@@ -168,7 +177,7 @@ describe('mirror through the real CLI', () => {
     await chown(join(root, 'src', 'secret.txt'), 0, 0);
     await chown(jobs, nobody, nobody);
     const reportPath = join(root, 'report.json');
-    const r = await runCli(['run', '-c', jobs, '--report', reportPath], { uid: nobody, gid: nobody, env: { HOME: root } });
+    const r = await runCli(['run', '-c', jobs, '--report', reportPath], { uid: nobody, gid: nobody, env: { HOME: root, XDG_STATE_HOME: join(root, 'state') } });
     expect(r.code).toBe(1);
     const report = JSON.parse(await readFile(reportPath, 'utf8'));
     expect(report.jobs[0].status).toBe('partial');

@@ -1,7 +1,14 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** Every CLI a test starts keeps its state (locks, sessions, reports) here, never in the real home. */
+const STATE_HOME = mkdtempSync(join(tmpdir(), 'mm-state-'));
+process.on('exit', () => rmSync(STATE_HOME, { recursive: true, force: true }));
 
 export interface CliResult {
   code: number | null;
@@ -42,7 +49,7 @@ export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
 export function spawnCli(args: string[], o: CliOptions = {}) {
   return spawn(process.execPath, [CLI, ...args], {
     cwd: o.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...o.env },
+    env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: STATE_HOME, ...o.env },
     stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     ...(o.uid !== undefined ? { uid: o.uid } : {}),
     ...(o.gid !== undefined ? { gid: o.gid } : {}),

@@ -60,7 +60,7 @@ describe('local faults', () => {
     await writeFile(jobs, 'version: 1\njobs:\n  m:\n    type: mirror\n    source: ./src\n    destination: ./dst\n');
     await chown(jobs, nobody, nobody);
     const report = join(root, 'report.json');
-    const r = await runCli(['run', '-c', jobs, '--report', report], { uid: nobody, gid: nobody, env: { HOME: root } });
+    const r = await runCli(['run', '-c', jobs, '--report', report], { uid: nobody, gid: nobody, env: { HOME: root, XDG_STATE_HOME: join(root, 'state') } });
     const job = JSON.parse(await readFile(report, 'utf8')).jobs[0];
     expect(job.skipped).toEqual([expect.objectContaining({ path: 'closed', reason: 'unreadable' })]);
     expect(existsSync(join(root, 'dst', 'open', 'a.txt'))).toBe(true);

@@ -78,8 +78,17 @@ export class LocalBackend implements Backend {
 
   async mkdir(path: RelPath): Promise<void> {
     if (path === '') {
-      await mkdir(this.root, { recursive: true }).catch((e) => {
-        throw fromSystemError(e, this.root);
+      // Only the last level: a missing parent is more often an unmounted disk than a wish.
+      await mkdir(this.root).catch((e) => {
+        const err = fromSystemError(e, this.root);
+        if (err.code === 'exists') return;
+        if (err.code === 'not-found') {
+          throw new MegamirrorError('not-found', "the destination's parent folder does not exist", {
+            where: this.root,
+            hint: 'if it lives on a removable or network disk, check that the disk is mounted; otherwise create the parent folder',
+          });
+        }
+        throw err;
       });
       return;
     }

@@ -1,12 +1,14 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { copyFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MegamirrorError, fromSystemError } from '../../errors.js';
 import type { WriteMeta, WriteSource } from '../backend.js';
+import { copyByChunks } from './fd-copy.js';
 import { partialName } from './partial.js';
 
-/** Files below this size are copied with one copyFile call (copy_file_range); larger ones stream so an abort stops them. */
+/** Files below this size are copied with one copyFile call (copy_file_range); larger ones in chunks so an abort stops them. */
 const ONE_SHOT_LIMIT = 8 * 1024 * 1024;
 const STREAM_CHUNK = 1024 * 1024;
 
@@ -23,11 +25,14 @@ export async function atomicWrite(
     signal?.throwIfAborted();
     if (content.localPath !== undefined && meta.size <= ONE_SHOT_LIMIT) {
       await copyFile(content.localPath, tmp);
+      content.onProgress?.(meta.size);
+    } else if (content.localPath !== undefined) {
+      await copyByChunks(content.localPath, tmp, signal, content.onProgress);
     } else {
-      const input = content.localPath !== undefined
-        ? createReadStream(content.localPath, { highWaterMark: STREAM_CHUNK })
-        : await content.open();
-      await pipeline(input, createWriteStream(tmp, { flags: 'wx', highWaterMark: STREAM_CHUNK }), { signal });
+      const out = createWriteStream(tmp, { flags: 'wx', highWaterMark: STREAM_CHUNK });
+      const input = await content.open();
+      if (content.onProgress) await pipeline(input, counter(content.onProgress), out, { signal });
+      else await pipeline(input, out, { signal });
     }
     signal?.throwIfAborted();
     const written = (await stat(tmp)).size;
@@ -50,4 +55,13 @@ export async function atomicWrite(
  */
 export function utimeSeconds(mtimeMs: number): number {
   return (Math.floor(mtimeMs) + 0.0005) / 1000;
+}
+
+function counter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
 }

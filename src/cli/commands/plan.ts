@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
+import type { Job, JobFile } from '../../config/types.js';
 import type { Plan } from '../../core/types.js';
+import type { OpenBackend } from '../../engine/endpoints.js';
+import { describeHolder } from '../../engine/lock.js';
+import { planWithHooks } from '../../engine/plan-with-hooks.js';
 import { planJob } from '../../engine/run-job.js';
+import { stateFor } from '../../engine/state.js';
+import { renderHookFailures } from '../../report/hooks-human.js';
 import { renderPlan } from '../../report/human.js';
 import { planToJson } from '../../report/json.js';
 import { loadConfig, openerFor, selectJobs, type ConfigOption } from '../context.js';
@@ -9,6 +15,7 @@ import type { Output } from '../output.js';
 
 interface PlanOptions extends ConfigOption {
   json?: boolean;
+  runHooks?: boolean;
 }
 
 export function registerPlan(program: Command, io: Output, setExit: (c: number) => void): void {
@@ -18,14 +25,19 @@ export function registerPlan(program: Command, io: Output, setExit: (c: number) 
     .argument('[jobs...]', 'job names (default: all)')
     .option('-c, --config <file>', 'job file (default: $MEGAMIRROR_CONFIG or ./jobs.yaml)')
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
+    .option('--run-hooks', "run the jobs' hooks around planning (as a dry run would); takes the job's lock")
     .action(async (names: string[], o: PlanOptions) => {
       const file = await loadConfig(o);
       const openBackend = openerFor(file);
       const plans: Plan[] = [];
       let refused = false;
+      let exit: number = EXIT.ok;
       for (const job of selectJobs(file, names)) {
-        const p = await planJob(job, { openBackend, allowDeletes: false });
-        await Promise.all([p.source.close(), p.destination.close()]);
+        const p = o.runHooks ? await planHooked(job, file, openBackend, io) : await planPlain(job, openBackend);
+        if (p === 'skipped' || p === 'locked') {
+          exit = Math.max(exit, p === 'locked' ? EXIT.locked : EXIT.failed);
+          continue;
+        }
         plans.push(p.plan);
         if (!o.json) {
           io.out(renderPlan(p.plan, io.paint));
@@ -34,6 +46,35 @@ export function registerPlan(program: Command, io: Output, setExit: (c: number) 
         refused ||= p.refusal !== null;
       }
       if (o.json) io.out(JSON.stringify(planToJson(plans), null, 2));
-      setExit(refused ? EXIT.refused : EXIT.ok);
+      setExit(exit !== EXIT.ok ? exit : refused ? EXIT.refused : EXIT.ok);
     });
+}
+
+type Planned = Pick<Awaited<ReturnType<typeof planJob>>, 'plan' | 'refusal'>;
+
+async function planPlain(job: Job, openBackend: OpenBackend): Promise<Planned> {
+  const p = await planJob(job, { openBackend, allowDeletes: false });
+  await Promise.all([p.source.close(), p.destination.close()]);
+  return p;
+}
+
+/** Lock and hooks around the plan; a skipped or locked job is reported on stderr. */
+async function planHooked(job: Job, file: JobFile, openBackend: OpenBackend, io: Output): Promise<Planned | 'skipped' | 'locked'> {
+  const r = await planWithHooks(job, {
+    file,
+    state: await stateFor(file),
+    openBackend,
+    onWarning: (m) => io.err(`${io.errPaint.yellow('warning:')} ${m}`),
+  });
+  if (r.kind === 'locked') {
+    io.err(`${io.errPaint.red('error:')} job "${job.name}" is locked by another run: ${describeHolder(r.refusal.holder)}`);
+    return 'locked';
+  }
+  const failures = renderHookFailures(r.hooks, io.errPaint);
+  if (r.kind === 'skipped') {
+    io.err([io.errPaint.yellow(`${job.name}: skipped: a before hook failed`), ...failures].join('\n'));
+    return 'skipped';
+  }
+  if (failures.length > 0) io.err([`${job.name}: hooks:`, ...failures].join('\n'));
+  return r.planned;
 }

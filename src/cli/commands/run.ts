@@ -1,13 +1,15 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runJob } from '../../engine/run-job.js';
+import { executeJob } from '../../engine/execute.js';
+import { stateFor } from '../../engine/state.js';
+import { renderHookFailures } from '../../report/hooks-human.js';
 import { renderJobResult, renderPlan } from '../../report/human.js';
-import { runReport } from '../../report/json.js';
+import { overallStatus, runReport } from '../../report/json.js';
 import type { JobReport } from '../../report/types.js';
 import { VERSION } from '../../version.js';
 import { loadConfig, openerFor, selectJobs, type ConfigOption } from '../context.js';
-import { exitForStatus } from '../exit-codes.js';
+import { exitForRun } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { interruptOnSignals } from '../signals.js';
 
@@ -16,6 +18,7 @@ interface RunOptions extends ConfigOption {
   report?: string;
   json?: boolean;
   allowDeletes?: boolean;
+  runHooks?: boolean;
 }
 
 export function registerRun(program: Command, io: Output, setExit: (c: number) => void): void {
@@ -28,37 +31,54 @@ export function registerRun(program: Command, io: Output, setExit: (c: number) =
     .option('--report <file>', 'write the JSON run report to this file')
     .option('--json', 'print the JSON run report on stdout instead of the summary')
     .option('--allow-deletes', 'lift the deletion guards (max_delete, max_delete_percent, empty source) for this run')
+    .option('--run-hooks', 'with --dry-run: run the hooks too (a real run always runs them)')
     .action(async (names: string[], o: RunOptions) => {
       const file = await loadConfig(o);
       const jobs = selectJobs(file, names);
       const openBackend = openerFor(file);
+      const state = await stateFor(file);
+      const dryRun = o.dryRun ?? false;
       const interrupt = interruptOnSignals();
       const startedAt = new Date();
       const reports: JobReport[] = [];
+      let lockedJobs = 0;
       try {
         for (const job of jobs) {
           if (interrupt.signal.aborted) break;
-          const { report } = await runJob(job, {
+          const outcome = await executeJob(job, {
+            file,
+            state,
             openBackend,
-            dryRun: o.dryRun ?? false,
+            command: 'run',
+            dryRun,
             allowDeletes: o.allowDeletes ?? false,
+            runHooks: !dryRun || (o.runHooks ?? false),
             signal: interrupt.signal,
             onPlan: (plan) => {
-              if (o.dryRun && !o.json) io.out(renderPlan(plan, io.paint));
+              if (dryRun && !o.json) io.out(renderPlan(plan, io.paint));
             },
+            onWarning: (message) => io.err(`${io.errPaint.yellow('warning:')} ${message}`),
           });
+          const { report } = outcome;
           reports.push(report);
-          if (!o.json) io.out(renderJobResult(report, io.paint));
+          if (outcome.locked) {
+            lockedJobs++;
+            io.err(`${io.errPaint.red('error:')} ${report.error?.message ?? 'locked'}`);
+            if (report.error?.hint) io.err(report.error.hint);
+            continue;
+          }
+          if (!o.json) io.out([renderJobResult(report, io.paint), ...renderHookFailures(report.hooks ?? [], io.paint)].join('\n'));
         }
       } finally {
         interrupt.dispose();
       }
-      const run = runReport(reports, { version: VERSION, startedAt, finishedAt: new Date(), dryRun: o.dryRun ?? false });
+      const run = runReport(reports, { version: VERSION, startedAt, finishedAt: new Date(), dryRun });
       if (interrupt.signal.aborted) run.status = 'interrupted';
       const text = JSON.stringify(run, null, 2);
       if (o.report) await writeAtomically(resolve(o.report), `${text}\n`);
       if (o.json) io.out(text);
-      setExit(exitForStatus(run.status));
+      const others = interrupt.signal.aborted ? 'interrupted' : overallStatus(reports.filter((r) => r.error?.code !== 'locked').map((r) => r.status));
+      setExit(exitForRun(others, lockedJobs));
     });
 }
 

@@ -1,0 +1,76 @@
+// The end-of-run table, the verdicts against the issue's targets, and results.json.
+
+import { writeFile } from 'node:fs/promises';
+
+const fmtS = (x) => (x == null ? '-' : x < 10 ? x.toFixed(3) : x.toFixed(2));
+const fmtMiB = (kib) => (kib == null ? '-' : (kib / 1024).toFixed(0));
+
+/** megamirror's median time divided by the tool's: above 1, megamirror is slower. */
+export function ratioVsMegamirror(scenario, row) {
+  const mm = scenario.tools.find((t) => t.tool === 'megamirror');
+  if (!mm?.stats || !row.stats) return null;
+  return mm.stats.median / row.stats.median;
+}
+
+export function renderTable(scenarios) {
+  const head = ['scenario', 'tool', 'median s', 'min s', 'max s', 'runs', 'mm time ÷ tool time', 'CPU s (median)', 'peak RSS MiB', 'status / notes'];
+  const rows = [];
+  for (const sc of scenarios) {
+    for (const t of sc.tools) {
+      const r = ratioVsMegamirror(sc, t);
+      rows.push([
+        sc.name,
+        t.tool,
+        fmtS(t.stats?.median),
+        fmtS(t.stats?.min),
+        fmtS(t.stats?.max),
+        String(t.stats?.n ?? 0),
+        t.tool === 'megamirror' || r == null ? '-' : `${r.toFixed(2)}x`,
+        fmtS(t.cpuStats?.median),
+        fmtMiB(t.peakRssKiB),
+        t.status === 'ok' ? (t.note ?? 'ok') : `FAILED: ${t.failure}`,
+      ]);
+    }
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (i >= 2 && i <= 8 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(head), sep, ...rows.map(line)].join('\n');
+}
+
+/** One line per target of the issue: met, acceptable for now, or missed. */
+export function verdicts(scenarios) {
+  const out = [];
+  const by = (name) => scenarios.find((s) => s.name === name);
+  const check = (sc, peer, { goal, acceptable }) => {
+    const t = sc?.tools.find((x) => x.tool === peer);
+    if (!t) return;
+    const r = ratioVsMegamirror(sc, t);
+    if (r == null) {
+      out.push(`${sc.name} vs ${peer}: not measured (${t.status === 'ok' ? 'no data' : 'a tool FAILED'})`);
+      return;
+    }
+    const state = r < goal ? 'MET' : acceptable != null && r <= acceptable ? 'ACCEPTABLE FOR NOW' : 'MISSED';
+    const limit = acceptable != null ? `target < ${goal}x, acceptable <= ${acceptable}x` : `target < ${goal}x`;
+    out.push(`${sc.name}: megamirror takes ${r.toFixed(2)}x the time of ${peer} (${limit}): ${state}`);
+  };
+  const plan = by('plan');
+  check(plan, 'rsync', { goal: 1, acceptable: 1.5 });
+  check(plan, 'rclone', { goal: 1 });
+  const copy = by('copy');
+  check(copy, 'rsync', { goal: 1 });
+  check(copy, 'rclone', { goal: 1 });
+  const big = by('bigfile');
+  const cp = big?.tools.find((x) => x.tool === 'cp');
+  if (cp) {
+    const r = ratioVsMegamirror(big, cp);
+    out.push(r == null
+      ? 'bigfile vs cp: not measured'
+      : `bigfile: megamirror throughput is ${(1 / r).toFixed(2)}x cp's (target >= 0.9x): ${1 / r >= 0.9 ? 'MET' : 'MISSED'}`);
+  }
+  return out;
+}
+
+export async function writeResults(file, results) {
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+}

@@ -1,0 +1,34 @@
+import { open } from 'node:fs/promises';
+import { MegamirrorError } from '../../errors.js';
+
+const CHUNK = 4 * 1024 * 1024;
+/** Buffers reused across copies: fresh memory costs page faults that dominate large copies. */
+const pool: Buffer[] = [];
+
+/**
+ * Copy a local file into a new file with positional reads and writes through one reused 4 MiB
+ * buffer, checking `signal` between chunks so an interrupt stops a large copy promptly. Measured
+ * here at about cp's speed, where a stream pipeline allocated fresh buffers and ran at a third.
+ */
+export async function copyByChunks(from: string, to: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> {
+  const buf = pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+  const input = await open(from, 'r');
+  try {
+    const output = await open(to, 'wx');
+    try {
+      for (let pos = 0; ; ) {
+        if (signal?.aborted) throw new MegamirrorError('interrupted', 'interrupted', { where: to });
+        const { bytesRead } = await input.read(buf, 0, CHUNK, pos);
+        if (bytesRead === 0) break;
+        for (let off = 0; off < bytesRead; ) off += (await output.write(buf, off, bytesRead - off, pos + off)).bytesWritten;
+        pos += bytesRead;
+        onBytes?.(bytesRead);
+      }
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+    pool.push(buf);
+  }
+}
