@@ -13,6 +13,7 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerSnapshots } from './commands/snapshots.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
+import { registerVerify } from './commands/verify.js';
 import { EXIT, exitForError } from './exit-codes.js';
 import { consoleOutput, type Output } from './output.js';
 
@@ -35,6 +36,7 @@ export async function main(argv: string[], io: Output = consoleOutput()): Promis
   registerPlan(program, io, setExit);
   registerRun(program, io, setExit);
   registerApply(program, io, setExit);
+  registerVerify(program, io, setExit);
   registerSnapshots(program, io, setExit);
   registerPrune(program, io, setExit);
   registerRestore(program, io, setExit);

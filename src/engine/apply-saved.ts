@@ -48,13 +48,14 @@ export async function applySaved(o: ApplySavedOptions): Promise<JobReport> {
     const { runnable, skipped } = await recheck(o.saved.plan.actions, source, destination, tolerance, o.signal);
     plan = { ...o.saved.plan, actions: runnable, summary: summarize(runnable, 0, o.saved.plan.summary.unchanged) };
     o.onPlan?.(plan);
-    const dstFiles = (await destination.list(o.signal ? { signal: o.signal } : {})).entries.filter((e) => e.kind === 'file').length;
+    const dstFiles = (await destination.probeRoot()) === 'ok' ? (await destination.list(o.signal ? { signal: o.signal } : {})).entries.filter((e) => e.kind === 'file').length : 0;
     const refusal = checkSafety({
       plan, destinationFiles: dstFiles, sourceFiles: plan.unchanged + runnable.filter((a) => a.op === 'copy').length,
       maxDelete: job.safety.maxDelete, maxDeletePercent: job.safety.maxDeletePercent, allowDeletes: o.allowDeletes,
     });
     results = skipped;
     if (refusal) return finish('refused', { refusal });
+    if (runnable.length > 0 && (await destination.probeRoot()) === 'missing') await destination.mkdir('', o.signal ? { signal: o.signal } : {});
     results = [...skipped, ...(await applyPlan(plan, {
       source, destination, concurrency: job.concurrency, sourceChangeRetries: 0,
       ...(o.signal ? { signal: o.signal } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}),

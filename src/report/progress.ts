@@ -46,7 +46,7 @@ export function createProgress(plan: Plan, o: ProgressOptions): Progress {
   const bar = o.tty && o.verbosity !== 'quiet' && totalFiles + plan.summary.delete.files > 0
     ? new cliProgress.SingleBar(
         {
-          format: `${plan.job} {bar} {percentage}% | {files}/{totalFiles} files | {done}/{total} | {rate}/s | ETA {eta} | {current}`,
+          format: `${plan.job} {bar} {percentage}% | {files}/{totalFiles} files | {doneBytes}/{totalBytes} | {rate}/s | ETA {etaText} | {current}`,
           stream: o.stream,
           hideCursor: true,
           clearOnComplete: true,
@@ -56,7 +56,8 @@ export function createProgress(plan: Plan, o: ProgressOptions): Progress {
         cliProgress.Presets.shades_classic,
       )
     : null;
-  const payload = () => ({ files, totalFiles, done: formatBytes(bytes), total: formatBytes(totalBytes), rate: formatBytes(Math.round(rate())), eta: eta(), current: current() });
+  // cli-progress reserves `total`, `eta` and `value`: the payload uses other names.
+  const payload = () => ({ files, totalFiles, doneBytes: formatBytes(bytes), totalBytes: formatBytes(totalBytes), rate: formatBytes(Math.round(rate())), etaText: eta(), current: current() });
   bar?.start(Math.max(1, totalBytes), 0, payload());
 
   return {
@@ -81,7 +82,7 @@ export function createProgress(plan: Plan, o: ProgressOptions): Progress {
       else if (o.verbosity === 'normal' && now() - lastLine >= (o.intervalMs ?? 5000)) {
         lastLine = now();
         const p = payload();
-        line(`${plan.job}: ${p.files}/${p.totalFiles} files, ${p.done}/${p.total}, ${p.rate}/s, ETA ${p.eta}`);
+        line(`${plan.job}: ${p.files}/${p.totalFiles} files, ${p.doneBytes}/${p.totalBytes}, ${p.rate}/s, ETA ${p.etaText}`);
       }
     },
     stop() {

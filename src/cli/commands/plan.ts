@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { rename, writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
 import type { Job, JobFile } from '../../config/types.js';
 import type { Plan } from '../../core/types.js';
 import type { OpenBackend } from '../../engine/endpoints.js';
@@ -9,12 +10,18 @@ import { stateFor } from '../../engine/state.js';
 import { renderHookFailures } from '../../report/hooks-human.js';
 import { renderPlan } from '../../report/human.js';
 import { planToJson } from '../../report/json.js';
+import { renderPlanMarkdown } from '../../report/markdown.js';
+import { jobFingerprint } from '../../engine/fingerprint.js';
+import { MegamirrorError } from '../../errors.js';
+import { resolve } from 'node:path';
 import { loadConfig, openerFor, selectJobs, type ConfigOption } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 
 interface PlanOptions extends ConfigOption {
   json?: boolean;
+  format?: 'text' | 'json' | 'markdown';
+  out?: string;
   runHooks?: boolean;
 }
 
@@ -24,9 +31,12 @@ export function registerPlan(program: Command, io: Output, setExit: (c: number) 
     .description('scan both sides and show what run would do; changes nothing')
     .argument('[jobs...]', 'job names (default: all)')
     .option('-c, --config <file>', 'job file (default: $MEGAMIRROR_CONFIG or ./jobs.yaml)')
-    .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
+    .option('--json', 'print the plan as JSON (schemas/plan.schema.json); same as --format json')
+    .addOption(new Option('--format <format>', 'text, json, or markdown (for a pull request description)').choices(['text', 'json', 'markdown']))
+    .option('--out <file>', 'also save the plan, for megamirror apply FILE')
     .option('--run-hooks', "run the jobs' hooks around planning (as a dry run would); takes the job's lock")
     .action(async (names: string[], o: PlanOptions) => {
+      const format = o.json ? 'json' : (o.format ?? 'text');
       const file = await loadConfig(o);
       const openBackend = openerFor(file);
       const plans: Plan[] = [];
@@ -39,15 +49,31 @@ export function registerPlan(program: Command, io: Output, setExit: (c: number) 
           continue;
         }
         plans.push(p.plan);
-        if (!o.json) {
+        if (format === 'text') {
           io.out(renderPlan(p.plan, io.paint));
           if (p.refusal) io.out(io.paint.yellow(`  run would refuse this plan: ${p.refusal.message}\n  ${p.refusal.hint}`));
         }
         refused ||= p.refusal !== null;
       }
-      if (o.json) io.out(JSON.stringify(planToJson(plans), null, 2));
+      if (format === 'json') io.out(JSON.stringify(planToJson(plans), null, 2));
+      if (format === 'markdown') io.out(renderPlanMarkdown(plans));
+      if (o.out) await savePlan(resolve(o.out), plans, selectJobs(file, names));
       setExit(exit !== EXIT.ok ? exit : refused ? EXIT.refused : EXIT.ok);
     });
+}
+
+/** A saved plan carries each job's fingerprint so `apply` refuses a plan made for another job. */
+async function savePlan(path: string, plans: Plan[], jobs: Job[]): Promise<void> {
+  const mirrors = plans.filter((p) => p.kind === 'mirror');
+  if (mirrors.length < plans.length) {
+    throw new MegamirrorError('usage', 'only mirror plans can be saved: snapshot jobs are planned when they run', {
+      hint: 'name the mirror jobs to save, e.g. megamirror plan JOB --out plan.json',
+    });
+  }
+  const fingerprints = new Map(jobs.map((j) => [j.name, jobFingerprint(j)]));
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(planToJson(mirrors, fingerprints), null, 2)}\n`);
+  await rename(tmp, path);
 }
 
 type Planned = Pick<Awaited<ReturnType<typeof planJob>>, 'plan' | 'refusal'>;

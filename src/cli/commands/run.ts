@@ -6,6 +6,7 @@ import { stateFor } from '../../engine/state.js';
 import { renderHookFailures } from '../../report/hooks-human.js';
 import { renderJobResult, renderPlan } from '../../report/human.js';
 import { overallStatus, runReport } from '../../report/json.js';
+import { createProgress, type Progress, type ProgressOptions } from '../../report/progress.js';
 import type { JobReport } from '../../report/types.js';
 import { VERSION } from '../../version.js';
 import { loadConfig, openerFor, selectJobs, type ConfigOption } from '../context.js';
@@ -19,6 +20,8 @@ interface RunOptions extends ConfigOption {
   json?: boolean;
   allowDeletes?: boolean;
   runHooks?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 export function registerRun(program: Command, io: Output, setExit: (c: number) => void): void {
@@ -32,6 +35,8 @@ export function registerRun(program: Command, io: Output, setExit: (c: number) =
     .option('--json', 'print the JSON run report on stdout instead of the summary')
     .option('--allow-deletes', 'lift the deletion guards (max_delete, max_delete_percent, empty source) for this run')
     .option('--run-hooks', 'with --dry-run: run the hooks too (a real run always runs them)')
+    .option('-q, --quiet', 'no progress: only the final summary')
+    .option('-v, --verbose', 'one line per action as it finishes')
     .action(async (names: string[], o: RunOptions) => {
       const file = await loadConfig(o);
       const jobs = selectJobs(file, names);
@@ -45,6 +50,7 @@ export function registerRun(program: Command, io: Output, setExit: (c: number) =
       try {
         for (const job of jobs) {
           if (interrupt.signal.aborted) break;
+          let progress: Progress | null = null;
           const outcome = await executeJob(job, {
             file,
             state,
@@ -56,9 +62,12 @@ export function registerRun(program: Command, io: Output, setExit: (c: number) =
             signal: interrupt.signal,
             onPlan: (plan) => {
               if (dryRun && !o.json) io.out(renderPlan(plan, io.paint));
+              if (!dryRun && !o.json) progress = createProgress(plan, progressOptions(o, io));
             },
+            onEvent: (e) => progress?.onEvent(e),
             onWarning: (message) => io.err(`${io.errPaint.yellow('warning:')} ${message}`),
           });
+          (progress as Progress | null)?.stop();
           const { report } = outcome;
           reports.push(report);
           if (outcome.locked) {
@@ -80,6 +89,15 @@ export function registerRun(program: Command, io: Output, setExit: (c: number) =
       const others = interrupt.signal.aborted ? 'interrupted' : overallStatus(reports.filter((r) => r.error?.code !== 'locked').map((r) => r.status));
       setExit(exitForRun(others, lockedJobs));
     });
+}
+
+function progressOptions(o: RunOptions, io: Output): ProgressOptions {
+  return {
+    tty: process.stderr.isTTY === true,
+    verbosity: o.quiet ? 'quiet' : o.verbose ? 'verbose' : 'normal',
+    paint: io.errPaint,
+    stream: process.stderr,
+  };
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
