@@ -97,6 +97,19 @@ describe('mirror jobs with MEGA through the real CLI', () => {
     expect(plan.stdout.match(/0 files to copy \(0 B\), 0 to delete \(0 B\), 17 unchanged/g)).toHaveLength(2);
     // One login for the whole test: later processes reuse the cached session.
     expect(m.emu.stats.commands.us).toBe(1);
+
+    // verify proves every file by its MEGA MAC without downloading anything...
+    const downloaded = m.emu.stats.bytesDownloaded;
+    const verified = await m.cli(['verify', 'up']);
+    expect(verified.stdout).toContain('up: verified (17 by MAC, 0 by SHA-256)');
+    expect(verified.code).toBe(0);
+    expect(m.emu.stats.bytesDownloaded).toBe(downloaded);
+    // ...and catches content that changed behind an unchanged size and mtime.
+    const t = new Date('2024-01-01T00:00:00Z');
+    await writeTree(join(m.root, 'src'), { 'abc.zip': { content: 'NOT A ZIP', mtime: t.toISOString() } });
+    const tampered = await m.cli(['verify', 'up']);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toContain('content-differs: abc.zip');
   });
 
   it('a touched file is uploaded again; the old node goes to the Rubbish Bin, never two of a name', async () => {

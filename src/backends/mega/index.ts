@@ -3,9 +3,10 @@ import type { Readable } from 'node:stream';
 import { baseName, parentOf } from '../../core/paths.js';
 import type { Capabilities, Entry, Listing, RelPath } from '../../core/types.js';
 import { MegamirrorError } from '../../errors.js';
-import type { Backend, ListOptions, OpOptions, WriteMeta, WriteSource } from '../backend.js';
+import type { Backend, ListOptions, MacProof, OpOptions, WriteMeta, WriteSource } from '../backend.js';
 import { allNamed, childNamed, mtimeOf } from './children.js';
 import { openDownload } from './download.js';
+import { unpackNodeKey } from './crypto/index.js';
 import { megaCodeOf } from './errors.js';
 import { listSubtree } from './listing.js';
 import { createFolder, discardNode, isAmbiguous, type NewFile } from './mutations.js';
@@ -62,8 +63,9 @@ export class MegaBackend implements Backend {
       serverSideCopy: true,
     };
     this.#s.acquire();
-    // Wrappers (retry) delegate through the prototype chain; close is not wrapped, so bind it.
+    // Wrappers (retry) delegate unwrapped methods through the prototype chain: bind those.
     this.close = this.close.bind(this);
+    this.macProof = this.macProof.bind(this);
   }
 
   async probeRoot(): Promise<'ok' | 'missing' | 'not-a-folder'> {
@@ -209,6 +211,15 @@ export class MegaBackend implements Backend {
     if (before.some((n) => n.node.t !== NODE_FILE)) throw new MegamirrorError('exists', 'a folder has this name', { where: to });
     const file: NewFile = { h: src.node.h, nodeKey: src.decoded.key, attrs: { ...src.decoded.attrs, n: name } };
     await putReplacing(this.#replace, { parent, file, replaces: before.map((b) => b.node.h), where: to, ...(options.signal ? { signal: options.signal } : {}) });
+  }
+
+  /** The node's condensed MAC with its key and nonce: `verify` proves content without a download. */
+  async macProof(path: RelPath, options: OpOptions = {}): Promise<MacProof | null> {
+    const tree = await this.#s.tree(options.signal);
+    const found = this.#resolve(tree, path);
+    if (!found || found.node.t !== NODE_FILE) return null;
+    const { aesKey, nonce, macCondensed } = unpackNodeKey(found.decoded.key);
+    return { aesKey, nonce, mac: macCondensed };
   }
 
   async close(): Promise<void> {
