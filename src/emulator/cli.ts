@@ -3,7 +3,8 @@
  * Start the emulator by hand or from tests in another process:
  *
  *   node dist/emulator/cli.js [--port 0] [--host 127.0.0.1] [--state DIR]
- *        [--account email:password]... [--account-v1 email:password]... [--sc-wait-ms N] [--seed N]
+ *        [--account email:password | --account email (password in $MEGA_EMULATOR_PASSWORD)]...
+ *        [--account-v1 email:password]... [--sc-wait-ms N] [--seed N]
  *
  * Prints exactly one line, `MEGA emulator listening on http://127.0.0.1:PORT/`, once it accepts
  * requests. Accounts are created when missing (v2 by default). SIGINT/SIGTERM save state and exit 0.
@@ -13,9 +14,13 @@ import { parseArgs } from 'node:util';
 import type { AccountSpec } from './accounts.js';
 import { startEmulator } from './index.js';
 
+/** `email:password`, or a bare `email` whose password comes from $MEGA_EMULATOR_PASSWORD (off the command line). */
 function accountSpec(text: string, version: 1 | 2): AccountSpec {
   const colon = text.indexOf(':');
-  if (colon <= 0) throw new Error('--account wants email:password');
+  if (colon < 0 && text !== '' && process.env.MEGA_EMULATOR_PASSWORD) {
+    return { email: text, password: process.env.MEGA_EMULATOR_PASSWORD, version };
+  }
+  if (colon <= 0) throw new Error('--account wants email:password, or email with $MEGA_EMULATOR_PASSWORD set');
   return { email: text.slice(0, colon), password: text.slice(colon + 1), version };
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Job } from '../../config/types.js';
 import { childEndpoint, type OpenBackend } from '../../engine/endpoints.js';
 import { readCatalog } from '../../engine/snapshot/catalog.js';
+import { MANIFEST_NAME } from '../../core/snapshot/manifest.js';
 import { verifyJob, type VerifyReport } from '../../engine/verify.js';
 import { MegamirrorError } from '../../errors.js';
 import { loadConfig, openerFor, selectJobs, type ConfigOption } from '../context.js';
@@ -43,11 +44,13 @@ async function verifyOne(job: Job, open: OpenBackend): Promise<VerifyReport> {
     }
   }
   // A snapshot holds its manifest beside the files: leave it out of the comparison.
-  const effective: Job = job.type === 'snapshot' ? { ...job, delete: true, exclude: [...job.exclude, '.megamirror-manifest.json'] } : job;
+  const effective: Job = job.type === 'snapshot' ? { ...job, delete: true, exclude: [...job.exclude, MANIFEST_NAME] } : job;
   const source = await open(job.source, job);
   const destination = await open(target, job);
   try {
-    return await verifyJob(effective, source, destination, { concurrency: job.concurrency });
+    const report = await verifyJob(effective, source, destination, { concurrency: job.concurrency });
+    if (job.type === 'snapshot') report.problems = report.problems.filter((p) => p.path !== MANIFEST_NAME);
+    return report;
   } finally {
     await Promise.all([source.close(), destination.close()]);
   }
