@@ -61,7 +61,12 @@ function original(path, line, column) {
   if (!segs?.length) return null;
   let best = segs[0];
   for (const s of segs) if (s[0] <= column) best = s;
-  return `${relative(process.cwd(), m.sources[best[1]])}:${best[2] + 1}`;
+  return `${shorten(m.sources[best[1]])}:${best[2] + 1}`;
+}
+
+/** Paths relative to the checkout; the bench's private copy of the build reads like the original. */
+function shorten(path) {
+  return relative(process.cwd(), path).replace(/^.*\bmegamirror-build\//, '');
 }
 
 function where(frame) {
@@ -69,7 +74,7 @@ function where(frame) {
   if (!url) return '';
   if (url.startsWith('file://')) {
     const path = fileURLToPath(url);
-    return original(path, lineNumber, columnNumber) ?? `${relative(process.cwd(), path)}:${lineNumber + 1}`;
+    return original(path, lineNumber, columnNumber) ?? `${shorten(path)}:${lineNumber + 1}`;
   }
   return `${url}:${lineNumber + 1}`;
 }

@@ -252,8 +252,8 @@ function machine() {
 try {
   log(`options: plan ${planFiles} files, copy ${copyFiles} files, ${runs} runs, scenarios ${only.join(', ')}${opt.quick ? ' (--quick)' : ''}${opt.full ? ' (--full)' : ''}`);
   const versions = ensurePeers(log);
-  build = ensureBuild({ repo, force: opt.build, log });
-  log(`megamirror ${build.version} (${build.main}, commit ${build.commit}${build.srcDirty ? ', src/ has uncommitted changes' : ''})`);
+  build = ensureBuild({ repo, cache, force: opt.build, log });
+  log(`megamirror ${build.version}: dist/ built ${build.builtAt}, commit ${build.commit}${build.srcDirty ? ' + uncommitted src/ changes' : ''}, run from ${build.main}`);
   await mkdir(work, { recursive: true });
 
   const scenarios = [];
@@ -287,7 +287,7 @@ try {
     options: { quick: opt.quick, full: opt.full, only, planFiles, copyFiles, runs, seed: SEED, bigFileMiB: BIG_MIB },
     machine: machine(),
     loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
-    versions: { ...versions, megamirror: build.version, megamirrorCommit: build.commit, megamirrorSrcDirty: build.srcDirty },
+    versions: { ...versions, megamirror: build.version, megamirrorCommit: build.commit, megamirrorSrcDirty: build.srcDirty, megamirrorBuiltAt: build.builtAt },
     scenarios,
     verdicts: lines,
     table,

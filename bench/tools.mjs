@@ -2,7 +2,7 @@
 // building megamirror's dist/ when missing, their versions, and the exact command lines measured.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -46,19 +46,29 @@ export function ensurePeers(log) {
   return versions;
 }
 
-/** `npm run build` when dist/cli/main.js is missing (or when asked); otherwise use what is there. */
-export function ensureBuild({ repo, force, log }) {
+/**
+ * `npm run build` when dist/cli/main.js is missing (or when asked), then a private copy of dist/,
+ * schemas/ and package.json under the cache: other work on this checkout may rebuild dist/ in the
+ * middle of a run, and every megamirror run of one bench must use the same build. node_modules is
+ * still found by walking up to the checkout's.
+ */
+export function ensureBuild({ repo, cache, force, log }) {
   const main = join(repo, 'dist', 'cli', 'main.js');
   if (force || !existsSync(main)) {
     log(`build: ${force ? 'rebuilding' : 'dist/ missing,'} running npm run build ...`);
     execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   } else {
-    log('build: using the existing dist/ (pass --build to rebuild)');
+    log('build: using the existing dist/ (pass --build to rebuild it from src/ first)');
   }
-  const version = firstLine(process.execPath, [main, '--version']);
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout?.trim() || null;
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repo, encoding: 'utf8' }).stdout?.trim() !== '';
-  return { main, version, commit, srcDirty: dirty };
+  const builtAt = statSync(main).mtime.toISOString();
+  const copy = join(cache, 'megamirror-build');
+  rmSync(copy, { recursive: true, force: true });
+  mkdirSync(copy, { recursive: true });
+  for (const item of ['dist', 'schemas', 'package.json']) cpSync(join(repo, item), join(copy, item), { recursive: true });
+  const copied = join(copy, 'dist', 'cli', 'main.js');
+  const version = firstLine(process.execPath, [copied, '--version']);
+  const git = (...args) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout?.trim() ?? '';
+  return { main: copied, version, builtAt, commit: git('rev-parse', '--short', 'HEAD') || null, srcDirty: git('status', '--porcelain', '--', 'src') !== '' };
 }
 
 /** A one-job mirror file for megamirror. */
