@@ -47,13 +47,13 @@ export function ensurePeers(log) {
 }
 
 /**
- * `npm run build` when dist/cli/main.js is missing (or when asked), then a private copy of dist/,
+ * `npm run build` when dist/megamirror.mjs is missing (or when asked), then a private copy of dist/,
  * schemas/ and package.json under the cache: other work on this checkout may rebuild dist/ in the
  * middle of a run, and every megamirror run of one bench must use the same build. node_modules is
  * still found by walking up to the checkout's.
  */
 export function ensureBuild({ repo, cache, force, log }) {
-  const main = join(repo, 'dist', 'cli', 'main.js');
+  const main = join(repo, 'dist', 'megamirror.mjs');
   if (force || !existsSync(main)) {
     log(`build: ${force ? 'rebuilding' : 'dist/ missing,'} running npm run build ...`);
     execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -65,7 +65,7 @@ export function ensureBuild({ repo, cache, force, log }) {
   rmSync(copy, { recursive: true, force: true });
   mkdirSync(copy, { recursive: true });
   for (const item of ['dist', 'schemas', 'package.json']) cpSync(join(repo, item), join(copy, item), { recursive: true });
-  const copied = join(copy, 'dist', 'cli', 'main.js');
+  const copied = join(copy, 'dist', 'megamirror.mjs');
   const version = firstLine(process.execPath, [copied, '--version']);
   const git = (...args) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout?.trim() ?? '';
   return { main: copied, version, builtAt, commit: git('rev-parse', '--short', 'HEAD') || null, srcDirty: git('status', '--porcelain', '--', 'src') !== '' };

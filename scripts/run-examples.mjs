@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist/cli/main.js');
+const cli = join(root, 'dist/megamirror.mjs');
 const config = join(root, 'jobs.example.yaml');
 const DEMO = { email: 'demo@megamirror.test', password: 'demo-password' };
 

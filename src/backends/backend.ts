@@ -79,6 +79,26 @@ export interface Backend {
   /** Absolute local path of a file where content can be read directly from disk, else null. */
   localPath?(path: RelPath): string | null;
 
+  /**
+   * Move or rename an existing file or folder within this backend without moving content (MEGA:
+   * `m` into another folder, `a` for a new name). The parent of `to` must exist and nothing may be
+   * at `to` (`exists`); a folder cannot move below itself (`usage`). Not retried by the retry
+   * wrapper: after a lost reply the outcome is unknown until the next `stat`.
+   */
+  move?(from: RelPath, to: RelPath, options?: OpOptions): Promise<void>;
+
+  /**
+   * Give an existing file the modification time of a local file whose content the caller has
+   * proven equal (by `macProof`), without transferring anything: MEGA writes the fingerprint `c`
+   * (the local file's CRCs with `from.mtimeMs` in whole seconds) and keeps every other attribute,
+   * so this tool and MEGA's own clients then compare the file by mtime. Rejects with
+   * `size-mismatch` when the local file's size is not the stored file's. Idempotent.
+   */
+  adoptMtime?(path: RelPath, from: { localPath: string; mtimeMs: number }, options?: OpOptions): Promise<void>;
+
+  /** What the storage holds and allows (MEGA: `uq`), for `megamirror quota`. */
+  usage?(options?: OpOptions): Promise<StorageUsage>;
+
   /** Release connections and timers. Idempotent. */
   close(): Promise<void>;
 }
@@ -89,6 +109,12 @@ export interface OpOptions {
 
 export interface ListOptions extends OpOptions {
   prune?: (dir: RelPath) => boolean;
+  /**
+   * The job's filter as data, for backends that list elsewhere (a worker thread) and cannot call
+   * `prune`: folders the filter excludes need not be descended. Like `prune`, only an optimization:
+   * the planner filters again.
+   */
+  selection?: { include: string[]; exclude: string[] };
 }
 
 /** Where a write's bytes come from: a stream opener, and a local file path when there is one. */
@@ -108,9 +134,24 @@ export interface WriteMeta {
   beforeCommit?: () => Promise<void>;
 }
 
+/** See `Backend.usage`. Bytes; null where the service does not say. */
+export interface StorageUsage {
+  /** Everything stored: files, old versions and the trash. */
+  usedBytes: number;
+  totalBytes: number | null;
+  /** In the trash (MEGA's Rubbish Bin). */
+  trashBytes: number | null;
+  /** Held by old versions of files. */
+  versionBytes: number | null;
+  transferUsedBytes: number | null;
+  transferTotalBytes: number | null;
+}
+
 /** See `Backend.macProof`. All raw bytes: aesKey 16, nonce 8, mac 8. */
 export interface MacProof {
   aesKey: Buffer;
   nonce: Buffer;
   mac: Buffer;
+  /** MEGA: whether the node carries the official clients' fingerprint `c` (see `adoptMtime`). */
+  fingerprinted?: boolean;
 }

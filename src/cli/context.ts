@@ -4,6 +4,7 @@ import type { Job, JobFile } from '../config/types.js';
 import { MegamirrorError } from '../errors.js';
 import { backendFactory, type OpenBackend } from '../engine/endpoints.js';
 import { openMegaRemote } from '../backends/mega/open.js';
+import { openPublicLink } from '../backends/mega/public/open.js';
 
 export interface ConfigOption {
   config?: string;
@@ -34,5 +35,5 @@ export function selectJobs(file: JobFile, names: readonly string[]): Job[] {
 }
 
 export function openerFor(file: JobFile): OpenBackend {
-  return backendFactory(file, { openRemote: openMegaRemote() });
+  return backendFactory(file, { openRemote: openMegaRemote(), openLink: openPublicLink() });
 }

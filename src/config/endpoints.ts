@@ -1,5 +1,6 @@
 /**
- * Endpoint syntax: `NAME:/path` where NAME is a defined remote; anything else is a local path.
+ * Endpoint syntax: a MEGA public link (`https://mega.nz/folder/...#KEY`, see mega-link.ts), else
+ * `NAME:/path` where NAME is a defined remote; anything else is a local path.
  * `~` expands to the home folder and relative local paths resolve against the job file's folder.
  * A `NAME:/...` whose NAME is not a defined remote is an error rather than a local path, because
  * it is almost always a typo; a local folder literally named so can be written `./NAME:/...`.
@@ -8,6 +9,7 @@
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { Endpoint } from './types.js';
 import { expandHome } from './expand.js';
+import { canonicalLink, looksLikeMegaLink, parseMegaLink, redactLink } from './mega-link.js';
 import { didYouMean } from './suggest.js';
 
 export interface EndpointContext {
@@ -23,6 +25,10 @@ export type ParsedEndpoint = { endpoint: Endpoint; error?: undefined } | { endpo
 const REMOTE_FORM = /^([A-Za-z][A-Za-z0-9_-]*):(.*)$/s;
 
 export function parseEndpoint(text: string, ctx: EndpointContext): ParsedEndpoint {
+  if (looksLikeMegaLink(text)) {
+    const r = parseMegaLink(text);
+    return r.link ? { endpoint: { type: 'link', url: canonicalLink(r.link) } } : { error: r.error };
+  }
   const m = REMOTE_FORM.exec(text);
   if (m) {
     const [, name = '', rest = ''] = m;
@@ -42,15 +48,22 @@ export function parseEndpoint(text: string, ctx: EndpointContext): ParsedEndpoin
   return { endpoint: { type: 'local', path: resolve(ctx.baseDir, home.value) } };
 }
 
-/** The endpoint as a person would write it, for messages: `/mnt/x` or `mega:/Backups`. */
+/** The endpoint as a person would write it, for messages: `/mnt/x`, `mega:/Backups`, a link without its key. */
 export function formatEndpoint(e: Endpoint): string {
-  return e.type === 'local' ? e.path : `${e.remote}:${e.path}`;
+  switch (e.type) {
+    case 'local':
+      return e.path;
+    case 'remote':
+      return `${e.remote}:${e.path}`;
+    case 'link':
+      return redactLink(e.url);
+  }
 }
 
 /**
  * How two endpoints' folders relate: the same folder, `a` inside `b`, `b` inside `a`, or apart.
  * Local paths compare as resolved strings (no symlinks are followed); remote paths only compare
- * within one remote. Case-insensitive file systems are not considered.
+ * within one remote; links are apart from everything. Case-insensitive file systems are not considered.
  */
 export function relation(a: Endpoint, b: Endpoint): Relation {
   if (a.type === 'local' && b.type === 'local') {

@@ -32,6 +32,12 @@ export interface LoadOptions {
   home?: string;
   /** State folder when the file sets no settings.state_dir (e.g. from a CLI flag). */
   stateDir?: string;
+  /**
+   * Read only `version`, `settings` and `remotes` (the quick commands, like rclone's remotes-only
+   * config): `jobs` and `defaults` may be absent or anything at all, are not checked, and the
+   * result has no jobs.
+   */
+  remotesOnly?: boolean;
 }
 
 /**
@@ -62,12 +68,13 @@ export function parseJobFileText(text: string, path: string, options: LoadOption
   if (loaded.data === null) {
     fail([...loaded.issues, { path: [], message: 'the file is empty; a job file needs "version: 1" and "jobs"' }]);
   }
-  const expanded = expandEnv(loaded.data, env);
+  const data = options.remotesOnly ? remotesPart(loaded.data) : loaded.data;
+  const expanded = expandEnv(data, env);
   const tainted = (p: Issue['path']) => isTainted(expanded.tainted, p);
   const later = [...validateSchema(expanded.data), ...checkRules(expanded.data, { baseDir, home, tainted })];
   const issues = [...loaded.issues, ...expanded.issues, ...later.filter((i) => !tainted(i.path))];
   if (issues.length > 0) fail(issues);
-  return normalize(expanded.data as RawJobFile, {
+  const file = normalize(expanded.data as RawJobFile, {
     path: absPath,
     displayPath: path,
     baseDir,
@@ -76,7 +83,18 @@ export function parseJobFileText(text: string, path: string, options: LoadOption
     ...(options.stateDir !== undefined && { stateDir: options.stateDir }),
     jobPosition: (name) => loaded.locate({ path: ['jobs', name], at: 'key' }),
   });
+  return options.remotesOnly ? { ...file, jobs: [] } : file;
 }
+
+/** The parts of a job file the quick commands read, with a stand-in for the jobs that the schema wants. */
+function remotesPart(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+  const { version, settings, remotes } = data as Record<string, unknown>;
+  return { version, ...(settings !== undefined && { settings }), ...(remotes !== undefined && { remotes }), jobs: { [REMOTES_ONLY_JOB]: REMOTES_ONLY_STAND_IN } };
+}
+
+const REMOTES_ONLY_JOB = 'remotes-only';
+const REMOTES_ONLY_STAND_IN = { type: 'mirror', source: '/nonexistent/a', destination: '/nonexistent/b' };
 
 function readError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;

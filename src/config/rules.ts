@@ -94,6 +94,9 @@ function checkJob(job: Record<string, unknown>, path: Segment[], endpoints: Endp
   };
   const source = parse('source');
   const destination = parse('destination');
+  if (destination?.type === 'link') {
+    issues.push({ path: [...path, 'destination'], message: 'a public link is read-only: it can be a source, never a destination' });
+  }
   if (source && destination) {
     const s = formatEndpoint(source);
     const d = formatEndpoint(destination);

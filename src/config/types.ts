@@ -36,10 +36,15 @@ export interface MegaRemoteConfig {
 
 export type RemoteConfig = MegaRemoteConfig;
 
-/** An endpoint as written (`/abs/path`, `mega:/Backups/x`) after expansion and resolution. */
+/**
+ * An endpoint as written (`/abs/path`, `mega:/Backups/x`, a MEGA folder link) after expansion and
+ * resolution. A `link` is read-only (a source only); its `url` holds the key: show it only through
+ * `redactLink` (config/mega-link.ts).
+ */
 export type Endpoint =
   | { type: 'local'; path: string }
-  | { type: 'remote'; remote: string; path: string };
+  | { type: 'remote'; remote: string; path: string }
+  | { type: 'link'; url: string };
 
 export interface SafetyOptions {
   /** Refuse plans that delete more files than this; null for no limit. Default 1000. */

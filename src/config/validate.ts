@@ -4,12 +4,15 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Issue, Segment } from './issues.js';
 import { schemaMessage } from './schema-messages.js';
 
-/** Where the schema lives: `schemas/` next to `src/` and `dist/` alike. */
-export const SCHEMA_URL = new URL('../../schemas/jobs.schema.json', import.meta.url);
+/** Where the schema lives: `schemas/` at the package root (for src/, dist/ and the CLI bundle alike). */
+export const SCHEMA_URL = pathToFileURL(join(PACKAGE_ROOT, 'schemas', 'jobs.schema.json'));
 
 /**
  * Non-standard annotations the schema uses for messages; VS Code's YAML and JSON support understands

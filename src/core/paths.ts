@@ -58,7 +58,8 @@ export function unsafeNameReason(name: string): string | null {
   if (name === '.' || name === '..') return `reserved name "${name}"`;
   if (name.includes('/')) return 'name contains "/"';
   if (name.includes('\0')) return 'name contains NUL';
-  if (utf8Length(name) > 255) return 'name longer than 255 bytes';
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long names need counting.
+  if (name.length > 85 && utf8Length(name) > 255) return 'name longer than 255 bytes';
   return null;
 }
 

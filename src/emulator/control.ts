@@ -14,6 +14,8 @@
  *   POST   /__emulator/sessions/expire         {email?} | {sid?} -> {expired: number}
  *   GET    /__emulator/nodes?email=<email>     -> {f, f2} (what `f` would list)
  *   POST   /__emulator/nodes                   {email, ...InsertNodeSpec with data as base64} -> {h}
+ *   POST   /__emulator/links                   {email, password, handle? | path?} -> {url, ph, handle}
+ *                                              (export as a public link; the url holds the key)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccountSpec } from './accounts.js';
@@ -21,6 +23,7 @@ import { e64 } from './b64.js';
 import type { FaultRule } from './faults.js';
 import { readBody, sendJson } from './http-util.js';
 import type { InsertNodeSpec } from './inject.js';
+import type { ExportedLink } from './links.js';
 import type { AccountSettings } from './types.js';
 
 /** What the control endpoint needs from the emulator (implemented in index.ts). */
@@ -30,6 +33,7 @@ export interface ControlTarget {
   setAccountSettings(email: string, settings: Partial<AccountSettings>): AccountSettings;
   insertNode(email: string, spec: InsertNodeSpec): Promise<string>;
   listNodes(email: string): unknown;
+  exportLink(email: string, spec: { password: string; handle?: string; path?: string }): Promise<ExportedLink>;
 }
 
 class ControlError extends Error {
@@ -94,6 +98,14 @@ async function route(method: string, url: URL, body: any, target: ControlTarget)
       const insert: InsertNodeSpec = { ...spec };
       if (typeof data === 'string') insert.data = Buffer.from(data, 'base64');
       return { h: await target.insertNode(String(email), insert) };
+    }
+    case 'POST links': {
+      const { email, password, handle, path } = body ?? {};
+      return target.exportLink(String(email), {
+        password: String(password),
+        ...(typeof handle === 'string' ? { handle } : {}),
+        ...(typeof path === 'string' ? { path } : {}),
+      });
     }
   }
   throw new ControlError(404, `no control endpoint ${method} ${url.pathname}`);

@@ -18,6 +18,7 @@ import type { ControlTarget } from './control.js';
 import type { Env } from './env.js';
 import { FaultController } from './faults.js';
 import { insertNode, type InsertNodeSpec } from './inject.js';
+import { exportLink, type ExportSpec, type ExportedLink } from './links.js';
 import { Persistence } from './persist.js';
 import { startServer } from './server.js';
 import { EmulatorState, type Account } from './state.js';
@@ -81,6 +82,12 @@ export interface Emulator {
   insertNode(email: string, spec: InsertNodeSpec): Promise<string>;
   /** What `f` would list for the account. */
   listNodes(email: string): { f: WireNode[]; f2: WireNode[] };
+  /**
+   * Test hook: export a file or folder as a public link, doing what a client does for it (see
+   * links.ts), and return `https://mega.nz/file|folder/PH#KEY`. Run it again after adding nodes to
+   * an exported folder (the URL stays the same).
+   */
+  exportLink(email: string, spec: ExportSpec): ExportedLink;
   /** Writes state to the state folder now (no-op in memory). */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -152,6 +159,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setAccountSettings,
     insertNode: (email, spec) => insertNode(state, need(email), spec),
     listNodes: (email) => need(email).tree.listing(),
+    exportLink: async (email, spec) => {
+      const { password, ...rest } = spec;
+      return exportLink(state, need(email), { ...rest, masterKey: await masterKeyFromPassword(need(email).record, password) });
+    },
   };
   const server = await startServer(env, control, options.host ?? '127.0.0.1', options.port ?? 0);
   const hostPart = (options.host ?? '127.0.0.1') === '::1' ? '[::1]' : '127.0.0.1';
@@ -192,6 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     expireSessions: (target) => state.expireSessions(target),
     insertNode: control.insertNode,
     listNodes: (email) => need(email).tree.listing(),
+    exportLink: (email, spec) => exportLink(state, need(email), spec),
     flush: async () => persistence?.flush(),
     close() {
       closing ??= (async () => {
@@ -208,6 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 export type { AccountSpec, CreatedAccount } from './accounts.js';
 export type { FaultRule, FaultTarget, ActiveFault } from './faults.js';
 export type { InsertNodeSpec } from './inject.js';
+export type { ExportSpec, ExportedLink } from './links.js';
 export type { StatsSnapshot } from './stats.js';
 export type { AccountSettings, WireNode, NodeType } from './types.js';
 export { FaultController } from './faults.js';

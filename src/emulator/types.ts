@@ -26,6 +26,11 @@ export interface NodeRecord {
   blob?: string;
   /** File attribute string (thumbnails), kept as sent. */
   fa?: string;
+  /**
+   * Keys for exported folders this node lies in: exported folder handle -> this node's key wrapped
+   * with that folder's share key. What a client's `cr` would have uploaded (see links.ts).
+   */
+  sk?: Record<string, string>;
 }
 
 export interface AccountSettings {
@@ -65,6 +70,10 @@ export interface AccountRecord {
   settings: AccountSettings;
   /** Bytes served by the storage server to this account (counts against transferQuota). */
   transferUsed: number;
+  /** Public links: public handle -> node handle (see links.ts). */
+  links?: Record<string, string>;
+  /** Share keys of exported folders, wrapped with the master key (the `ok` of MEGA): folder handle -> key. */
+  shares?: Record<string, string>;
 }
 
 export interface SessionRecord {

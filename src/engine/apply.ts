@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { depthOf } from '../core/paths.js';
 import { assertNever } from '../core/summary.js';
 import { PHASES, type Action, type Phase, type Plan } from '../core/types.js';
@@ -63,15 +62,36 @@ function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | 
 
 /** Removal phases go deepest level first and creation shallowest first; each level runs concurrently. */
 async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult[]> {
-  const limit = pLimit(Math.max(1, o.concurrency));
-  const run = (a: Action) => limit(() => runOne(a, o, before));
-  if (phase === 'transfer' || phase === 'delete' || phase === 'commit') return Promise.all(actions.map(run));
+  const run = (batch: Action[]) => pool(batch, Math.max(1, o.concurrency), (a) => runOne(a, o, before));
+  if (phase === 'transfer' || phase === 'delete' || phase === 'commit') return run(actions);
   const levels = new Map<number, Action[]>();
-  for (const a of actions) levels.set(depthOf(a.path), [...(levels.get(depthOf(a.path)) ?? []), a]);
+  for (const a of actions) {
+    const d = depthOf(a.path);
+    const level = levels.get(d);
+    if (level) level.push(a);
+    else levels.set(d, [a]);
+  }
   const order = [...levels.keys()].sort((x, y) => (phase === 'mkdir' ? x - y : y - x));
   const out: ActionResult[] = [];
-  for (const depth of order) out.push(...(await Promise.all(levels.get(depth)!.map(run))));
+  for (const depth of order) out.push(...(await run(levels.get(depth)!)));
   return out;
+}
+
+/**
+ * `width` workers pulling the next index: results in input order, and no queue of pending
+ * promises (a p-limit queue of 100,000 closures was most of a large copy's memory).
+ */
+async function pool<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return results;
 }
 
 async function runOne(action: Action, o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult> {

@@ -1,4 +1,5 @@
 import { join, posix } from 'node:path';
+import { formatEndpoint } from '../config/endpoints.js';
 import type { Endpoint, Job, JobFile } from '../config/types.js';
 import { MegamirrorError } from '../errors.js';
 import type { Backend } from '../backends/backend.js';
@@ -10,9 +11,14 @@ export type OpenBackend = (endpoint: Endpoint, job: Job) => Promise<Backend>;
 
 export type RemoteOpener = (file: JobFile, endpoint: Extract<Endpoint, { type: 'remote' }>, job: Job) => Promise<Backend>;
 
+/** Opens a public link (read-only). */
+export type LinkOpener = (endpoint: Extract<Endpoint, { type: 'link' }>, job: Job) => Promise<Backend>;
+
 export interface BackendFactoryOptions {
   /** Opens remote endpoints (MEGA); absent, remote endpoints are an error. */
   openRemote?: RemoteOpener;
+  /** Opens public links; absent, link endpoints are an error. */
+  openLink?: LinkOpener;
   onRetry?: RetryOptions['onRetry'];
 }
 
@@ -25,6 +31,9 @@ export function backendFactory(file: JobFile, options: BackendFactoryOptions = {
     let inner: Backend;
     if (endpoint.type === 'local') {
       inner = new LocalBackend(endpoint.path, { followSymlinks: job.followSymlinks });
+    } else if (endpoint.type === 'link') {
+      if (!options.openLink) throw new MegamirrorError('config', `${formatEndpoint(endpoint)} cannot be opened here`, { where: job.location });
+      inner = await options.openLink(endpoint, job);
     } else if (options.openRemote) {
       inner = await options.openRemote(file, endpoint, job);
     } else {
@@ -34,12 +43,19 @@ export function backendFactory(file: JobFile, options: BackendFactoryOptions = {
   };
 }
 
-/** An endpoint for a folder below another (a snapshot inside its job's destination). */
+/** An endpoint for a folder below another (a snapshot inside its job's destination; never a link). */
 export function childEndpoint(e: Endpoint, rel: string): Endpoint {
-  return e.type === 'local' ? { type: 'local', path: join(e.path, rel) } : { ...e, path: posix.join(e.path, rel) };
+  switch (e.type) {
+    case 'local':
+      return { type: 'local', path: join(e.path, rel) };
+    case 'remote':
+      return { ...e, path: posix.join(e.path, rel) };
+    case 'link':
+      throw new MegamirrorError('usage', 'a public link has no folders to address below it', { where: formatEndpoint(e) });
+  }
 }
 
-/** How an endpoint is shown in plans and reports (never with credentials). */
+/** How an endpoint is shown in plans and reports (never with credentials or a link's key). */
 export function displayEndpoint(e: Endpoint): string {
-  return e.type === 'local' ? e.path : `${e.remote}:${e.path}`;
+  return formatEndpoint(e);
 }

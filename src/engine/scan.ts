@@ -22,7 +22,7 @@ export async function scanBoth(job: Job, src: Backend, dst: Backend, signal?: Ab
     throw new MegamirrorError('not-a-folder', 'the destination is not a folder', { where: `${job.name}: ${dst.display}` });
   }
   const [source, destination] = await Promise.all([
-    src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', signal }),
+    src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', selection: { include: job.include, exclude: job.exclude }, signal }),
     dstRoot === 'missing' ? Promise.resolve<Listing>({ entries: [], skipped: [], warnings: [] }) : dst.list({ signal }),
   ]);
   return { filter, source, destination, destinationRoot: dstRoot };

@@ -5,11 +5,6 @@ import type { ApplyOptions } from './apply.js';
 type CopyAction = Extract<Action, { op: 'copy' }>;
 type LinkAction = Extract<Action, { op: 'link' }>;
 
-/**
- * Copy one file from source to destination. The source is stat'ed right before reading and again
- * before the copy is committed: a file that changed meanwhile is copied again (up to
- * `sourceChangeRetries` times) and never recorded as copied with content it did not have.
- */
 export interface TransferOutcome {
   attempts: number;
   bytes: number;
@@ -17,10 +12,16 @@ export interface TransferOutcome {
   stored?: { size: number; mtimeMs: number | null };
 }
 
+/**
+ * Copy one file from source to destination. The first attempt trusts the size and mtime the plan
+ * saw (the listing was moments ago) and the source is stat'ed again before the copy is committed;
+ * a file that changed since is copied again from a fresh stat (up to `sourceChangeRetries` times)
+ * and never recorded as copied with content it did not have.
+ */
 export async function copyFile(a: CopyAction, o: ApplyOptions): Promise<TransferOutcome> {
   const from = a.sourcePath ?? a.path;
   for (let attempt = 1; ; attempt++) {
-    const before = await o.source.stat(from, { signal: o.signal });
+    const before = attempt === 1 ? ({ kind: 'file', path: from, size: a.size, mtimeMs: a.mtimeMs } as const) : await o.source.stat(from, { signal: o.signal });
     if (before === null || before.kind !== 'file') {
       throw new MegamirrorError('not-found', 'the source file vanished before it could be copied', { where: a.path });
     }
@@ -37,7 +38,7 @@ export async function copyFile(a: CopyAction, o: ApplyOptions): Promise<Transfer
       );
       return { attempts: attempt, bytes: before.size, stored: { size: before.size, mtimeMs: before.mtimeMs } };
     } catch (err) {
-      const retry = err instanceof MegamirrorError && (err.code === 'source-changed' || err.code === 'size-mismatch');
+      const retry = err instanceof MegamirrorError && (err.code === 'source-changed' || err.code === 'size-mismatch' || (attempt === 1 && err.code === 'not-found'));
       if (!retry || attempt > o.sourceChangeRetries) throw err;
     }
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/megamirror.mjs', import.meta.url));
 
 /** Every CLI a test starts keeps its state (locks, sessions, reports) here, never in the real home. */
 const STATE_HOME = mkdtempSync(join(tmpdir(), 'mm-state-'));

@@ -10,13 +10,14 @@ const pool: Buffer[] = [];
  * buffer, checking `signal` between chunks so an interrupt stops a large copy promptly. Measured
  * here at about cp's speed, where a stream pipeline allocated fresh buffers and ran at a third.
  */
-export async function copyByChunks(from: string, to: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<void> {
+export async function copyByChunks(from: string, to: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<number> {
   const buf = pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
   const input = await open(from, 'r');
+  let pos = 0;
   try {
     const output = await open(to, 'wx');
     try {
-      for (let pos = 0; ; ) {
+      for (;;) {
         if (signal?.aborted) throw new MegamirrorError('interrupted', 'interrupted', { where: to });
         const { bytesRead } = await input.read(buf, 0, CHUNK, pos);
         if (bytesRead === 0) break;
@@ -31,4 +32,5 @@ export async function copyByChunks(from: string, to: string, signal?: AbortSigna
     await input.close();
     pool.push(buf);
   }
+  return pos;
 }

@@ -1,12 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { link, lstat, mkdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { createReadStream, lstatSync, statSync } from 'node:fs';
+import { link, mkdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { MegamirrorError, fromSystemError } from '../../errors.js';
 import type { Capabilities, Entry, Listing, RelPath } from '../../core/types.js';
 import type { Backend, ListOptions, OpOptions, WriteMeta, WriteSource } from '../backend.js';
 import { partialName } from './partial.js';
-import { walk } from './walk.js';
+import { walkAnywhere } from './walk-thread.js';
 import { atomicWrite } from './write.js';
 
 export interface LocalBackendOptions {
@@ -43,15 +43,16 @@ export class LocalBackend implements Backend {
 
   async list(options: ListOptions = {}): Promise<Listing> {
     if ((await this.probeRoot()) === 'missing') return { entries: [], skipped: [], warnings: [] };
-    const r = await walk({ root: this.root, followSymlinks: this.options.followSymlinks ?? false, ...options });
+    const r = await walkAnywhere({ root: this.root, followSymlinks: this.options.followSymlinks ?? false, ...options });
     this.diskNames = r.diskNames;
     return { entries: r.entries, skipped: r.skipped, warnings: r.warnings };
   }
 
+  /** Synchronous underneath: one lstat is cheaper than a thread-pool round trip (it runs per copied file). */
   async stat(path: RelPath): Promise<Entry | null> {
     try {
       const follow = this.options.followSymlinks ?? false;
-      const s = follow ? await stat(this.abs(path)) : await lstat(this.abs(path));
+      const s = follow ? statSync(this.abs(path)) : lstatSync(this.abs(path));
       if (s.isFile()) return { kind: 'file', path, size: s.size, mtimeMs: Math.floor(s.mtimeMs) };
       if (s.isDirectory()) return { kind: 'dir', path };
       return null;

@@ -1,9 +1,7 @@
-import type { Dirent, Stats } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fromSystemError } from '../../errors.js';
+import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { MegamirrorError, fromSystemError } from '../../errors.js';
 import { comparePaths, joinRel, unsafeNameReason } from '../../core/paths.js';
-import type { Entry, Listing, RelPath, SkippedEntry, Warning } from '../../core/types.js';
+import type { Entry, Listing, RelPath, SkippedEntry } from '../../core/types.js';
 import { isPartialName } from './partial.js';
 
 export interface WalkOptions {
@@ -18,39 +16,61 @@ export interface WalkResult extends Listing {
   diskNames: Map<RelPath, string>;
 }
 
+/** Folders read between two yields to the event loop (so signals and the other side's scan get a turn). */
+const FOLDERS_PER_SLICE = 16;
+
 /**
  * Walk a local tree: sizes, mtimes and types, without following symlinks unless asked (then with
  * loop detection by device and inode of the folders on the way down). Unreadable folders and
  * special files are reported in `skipped`; names are NFC-normalized and twins reported.
+ *
+ * Why synchronous calls in slices: a promise per lstat (100,000 of them in flight) cost 4-8x the
+ * time of rsync and a 1 GB peak in the benchmark; readdirSync + lstatSync per folder, yielding
+ * every few folders so SIGINT and the other side's scan still run, is about 5x faster and flat.
  */
-export async function walk(options: WalkOptions): Promise<WalkResult> {
+export async function walk(input: WalkOptions): Promise<WalkResult> {
+  // Paths below are built by concatenation (cheaper than path.join per entry): no trailing slash.
+  const options = { ...input, root: input.root.length > 1 ? input.root.replace(/\/+$/, '') : input.root };
   const out: WalkResult = { entries: [], skipped: [], warnings: [], diskNames: new Map() };
-  const rootStat = await stat(options.root).catch((e) => {
+  let rootStat: Stats;
+  try {
+    rootStat = statSync(options.root);
+  } catch (e) {
     throw fromSystemError(e, options.root);
-  });
-  await walkDir(options, out, '', '', [`${rootStat.dev}:${rootStat.ino}`]);
+  }
+  const queue: Folder[] = [{ rel: '', disk: '', ancestry: [`${rootStat.dev}:${rootStat.ino}`] }];
+  while (queue.length > 0) {
+    for (let n = 0; n < FOLDERS_PER_SLICE && queue.length > 0; n++) readFolder(options, out, queue.pop()!, queue);
+    if (queue.length > 0) await new Promise<void>((r) => setImmediate(r));
+    if (options.signal?.aborted) throw new MegamirrorError('interrupted', 'interrupted while scanning', { where: options.root });
+  }
   out.entries.sort((a, b) => comparePaths(a.path, b.path));
   return out;
 }
 
-async function walkDir(o: WalkOptions, out: WalkResult, rel: RelPath, disk: string, ancestry: string[]): Promise<void> {
-  if (o.signal?.aborted) throw fromSystemError(o.signal.reason ?? new Error('aborted'), rel);
+interface Folder {
+  rel: RelPath;
+  disk: string;
+  /** `dev:ino` of the folders on the way down, for symlink loop detection. */
+  ancestry: string[];
+}
+
+function readFolder(o: WalkOptions, out: WalkResult, f: Folder, queue: Folder[]): void {
   let dirents: Dirent[];
+  const base = f.disk === '' ? o.root : `${o.root}/${f.disk}`;
   try {
-    dirents = await readdir(join(o.root, disk), { withFileTypes: true });
+    dirents = readdirSync(base, { withFileTypes: true });
   } catch (err) {
-    if (rel === '') throw fromSystemError(err, o.root);
-    out.skipped.push({ path: rel, reason: 'unreadable', detail: fromSystemError(err, rel).message });
+    if (f.rel === '') throw fromSystemError(err, o.root);
+    out.skipped.push({ path: f.rel, reason: 'unreadable', detail: fromSystemError(err, f.rel).message });
     return;
   }
   const seen = new Set<string>();
-  const subdirs: Array<Promise<void>> = [];
-  const stats: Array<Promise<void>> = [];
   for (const d of dirents) {
-    const name = d.name.normalize('NFC');
-    const path = joinRel(rel, name);
-    const diskPath = disk === '' ? d.name : `${disk}/${d.name}`;
-    if (isPartialName(d.name)) {
+    const raw = d.name;
+    const name = isAscii(raw) ? raw : raw.normalize('NFC');
+    const path = joinRel(f.rel, name);
+    if (isPartialName(raw)) {
       out.skipped.push({ path, reason: 'partial' });
       continue;
     }
@@ -64,59 +84,57 @@ async function walkDir(o: WalkOptions, out: WalkResult, rel: RelPath, disk: stri
       continue;
     }
     seen.add(name);
-    if (name !== d.name) out.diskNames.set(path, diskPath);
-    stats.push(visit(o, out, d, path, diskPath, ancestry, subdirs));
+    const diskPath = f.disk === '' ? raw : `${f.disk}/${raw}`;
+    if (name !== raw) out.diskNames.set(path, diskPath);
+    visit(o, out, d, path, diskPath, f.ancestry, queue);
   }
-  await Promise.all(stats);
-  await Promise.all(subdirs);
 }
 
-async function visit(
-  o: WalkOptions, out: WalkResult, d: Dirent, path: RelPath, diskPath: string, ancestry: string[], subdirs: Array<Promise<void>>,
-): Promise<void> {
-  const full = join(o.root, diskPath);
+function visit(o: WalkOptions, out: WalkResult, d: Dirent, path: RelPath, diskPath: string, ancestry: string[], queue: Folder[]): void {
+  const full = `${o.root}/${diskPath}`;
+  const link = d.isSymbolicLink();
   let isDir = d.isDirectory();
-  let isFile = d.isFile();
   let s: Stats | undefined;
   try {
-    if (d.isSymbolicLink()) {
+    if (link) {
       if (!o.followSymlinks) {
         out.skipped.push({ path, reason: 'symlink' });
         return;
       }
-      s = await stat(full);
+      s = statSync(full);
       isDir = s.isDirectory();
-      isFile = s.isFile();
-    } else if (isFile || isDir) {
-      s = isFile ? await lstat(full) : undefined;
+    } else if (d.isFile()) {
+      s = lstatSync(full);
+    } else if (isDir && o.followSymlinks) {
+      s = statSync(full);
     }
   } catch (err) {
     const e = fromSystemError(err, path);
-    out.skipped.push({ path, reason: e.code === 'not-found' && d.isSymbolicLink() ? 'symlink' : 'unreadable', detail: e.message });
+    out.skipped.push({ path, reason: e.code === 'not-found' && link ? 'symlink' : 'unreadable', detail: e.message });
     return;
   }
-  if (isFile && s) {
-    out.entries.push({ kind: 'file', path, size: s.size, mtimeMs: Math.floor(s.mtimeMs) });
-  } else if (isDir) {
-    if (d.isSymbolicLink()) {
-      const id = `${s!.dev}:${s!.ino}`;
-      if (ancestry.includes(id)) {
+  if (isDir) {
+    let next = ancestry;
+    if (s) {
+      const id = `${s.dev}:${s.ino}`;
+      if (link && ancestry.includes(id)) {
         out.skipped.push({ path, reason: 'symlink-loop' });
-        out.warnings.push(loopWarning(path));
+        out.warnings.push({ code: 'symlink-loop', path, message: 'symbolic link points back into its own ancestry; not followed' });
         return;
       }
-      ancestry = [...ancestry, id];
-    } else if (o.followSymlinks) {
-      const ds = await stat(full).catch(() => null);
-      if (ds) ancestry = [...ancestry, `${ds.dev}:${ds.ino}`];
+      next = [...ancestry, id];
     }
     out.entries.push({ kind: 'dir', path } satisfies Entry);
-    if (!o.prune?.(path)) subdirs.push(walkDir(o, out, path, diskPath, ancestry));
+    if (!o.prune?.(path)) queue.push({ rel: path, disk: diskPath, ancestry: next });
+  } else if (s?.isFile()) {
+    out.entries.push({ kind: 'file', path, size: s.size, mtimeMs: Math.floor(s.mtimeMs) });
   } else {
     out.skipped.push({ path, reason: 'special' } satisfies SkippedEntry);
   }
 }
 
-function loopWarning(path: RelPath): Warning {
-  return { code: 'symlink-loop', path, message: 'symbolic link points back into its own ancestry; not followed' };
+/** Most names are ASCII, and ASCII is already NFC: skip the normalization for them. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }

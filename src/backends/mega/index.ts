@@ -1,15 +1,16 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { baseName, parentOf } from '../../core/paths.js';
+import { baseName, isWithin, parentOf } from '../../core/paths.js';
 import type { Capabilities, Entry, Listing, RelPath } from '../../core/types.js';
 import { MegamirrorError } from '../../errors.js';
-import type { Backend, ListOptions, MacProof, OpOptions, WriteMeta, WriteSource } from '../backend.js';
+import type { Backend, ListOptions, MacProof, OpOptions, StorageUsage, WriteMeta, WriteSource } from '../backend.js';
 import { allNamed, childNamed, mtimeOf } from './children.js';
 import { openDownload } from './download.js';
-import { unpackNodeKey } from './crypto/index.js';
+import { fingerprintFile, parseFingerprint, unpackNodeKey } from './crypto/index.js';
 import { megaCodeOf } from './errors.js';
 import { listSubtree } from './listing.js';
-import { createFolder, discardNode, isAmbiguous, type NewFile } from './mutations.js';
+import { createFolder, discardNode, isAmbiguous, moveNode, setNodeAttributes, type NewFile } from './mutations.js';
+import { accountUsage } from './quota.js';
 import { putReplacing, type ReplaceContext } from './replace.js';
 import { resolveRel, resolveRoot, rootSegments } from './resolve.js';
 import type { MegaSession } from './session.js';
@@ -66,6 +67,7 @@ export class MegaBackend implements Backend {
     // Wrappers (retry) delegate unwrapped methods through the prototype chain: bind those.
     this.close = this.close.bind(this);
     this.macProof = this.macProof.bind(this);
+    this.move = this.move.bind(this);
   }
 
   async probeRoot(): Promise<'ok' | 'missing' | 'not-a-folder'> {
@@ -219,7 +221,40 @@ export class MegaBackend implements Backend {
     const found = this.#resolve(tree, path);
     if (!found || found.node.t !== NODE_FILE) return null;
     const { aesKey, nonce, macCondensed } = unpackNodeKey(found.decoded.key);
-    return { aesKey, nonce, mac: macCondensed };
+    return { aesKey, nonce, mac: macCondensed, fingerprinted: parseFingerprint(found.decoded.attrs.c) !== null };
+  }
+
+  /** `m` when the parent changes, then `a` when the name does (see Backend.move). */
+  async move(from: RelPath, to: RelPath, options: OpOptions = {}): Promise<void> {
+    if (from === '' || to === '') throw new MegamirrorError('usage', 'the endpoint root cannot be moved', { where: this.display });
+    if (to === from) return;
+    if (isWithin(to, from)) throw new MegamirrorError('usage', 'a folder cannot move into itself', { where: to });
+    const tree = await this.#s.tree(options.signal);
+    const src = this.#resolve(tree, from);
+    if (!src) throw new MegamirrorError('not-found', 'no such file or folder on MEGA', { where: from });
+    const parent = this.#folder(tree, parentOf(to));
+    const name = baseName(to).normalize('NFC');
+    if (allNamed(tree, parent, name).some((n) => n.node.h !== src.node.h)) throw new MegamirrorError('exists', 'something already has this name', { where: to });
+    const o = { where: from, ...(options.signal ? { signal: options.signal } : {}) };
+    if (src.node.p !== parent) await moveNode(this.#s, tree, src.node.h, parent, o);
+    if (src.decoded.name !== name) await setNodeAttributes(this.#s, tree, src.node.h, { ...src.decoded.attrs, n: name }, src.decoded.key, o);
+  }
+
+  /** Writes `c` from the local file's CRCs and the given mtime; the other attributes stay (see Backend.adoptMtime). */
+  async adoptMtime(path: RelPath, from: { localPath: string; mtimeMs: number }, options: OpOptions = {}): Promise<void> {
+    const tree = await this.#s.tree(options.signal);
+    const found = this.#file(tree, path);
+    const fp = await fingerprintFile(from.localPath, { mtimeSeconds: Math.floor(from.mtimeMs / 1000) });
+    if (fp.size !== (found.node.s ?? 0)) {
+      throw new MegamirrorError('size-mismatch', `the local file has ${fp.size} bytes, the MEGA file ${found.node.s ?? 0}`, { where: path });
+    }
+    const attrs = { ...found.decoded.attrs, n: found.decoded.name, c: fp.c };
+    await setNodeAttributes(this.#s, tree, found.node.h, attrs, found.decoded.key, { where: path, ...(options.signal ? { signal: options.signal } : {}) });
+  }
+
+  /** The account's quota (`uq`), see quota.ts. */
+  async usage(options: OpOptions = {}): Promise<StorageUsage> {
+    return accountUsage(this.#s, { where: this.display, ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   async close(): Promise<void> {

@@ -86,6 +86,8 @@ declare module 'megajs' {
     constructor(options: { downloadId?: string; key?: Buffer | string; directory?: boolean; api?: API });
     api: ApiLike | API;
     nodeId?: string;
+    /** A file link's public handle: `download()` sends `g` with `p` when `nodeId` is unset. */
+    downloadId?: string | string[];
     key: Buffer | null;
     directory: boolean;
     download(options: DownloadOptions): Readable;

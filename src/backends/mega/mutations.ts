@@ -1,7 +1,8 @@
 /**
  * Tree mutations, each one API command, applied to our tree only after the server accepted it:
  * create a folder, create a file node (from an upload's completion token or, for a server-side
- * copy, from an existing file's handle), move (to a folder or the Rubbish Bin), permanent delete.
+ * copy, from an existing file's handle), move (to a folder or the Rubbish Bin), permanent delete,
+ * new attributes (a rename, a fingerprint).
  *
  * Contract: every function rejects with classified MegamirrorErrors. When the outcome is unknown
  * (the connection dropped or timed out after the request was sent) the session's tree is marked
@@ -43,6 +44,16 @@ export async function moveNode(s: MegaSession, tree: NodeTree, h: string, target
 export async function deleteNode(s: MegaSession, tree: NodeTree, h: string, o: RequestOptions = {}): Promise<void> {
   await guarded(s, () => s.api.request({ a: 'd', n: h }, o));
   tree.remove(h);
+}
+
+/**
+ * Replace a node's attributes (`a`). MEGA keeps none of the old ones: pass the full set, the name
+ * NFC. `key` is the node's key (32 bytes for files, 16 for folders).
+ */
+export async function setNodeAttributes(s: MegaSession, tree: NodeTree, h: string, attrs: NodeAttributes, key: Buffer, o: RequestOptions = {}): Promise<void> {
+  const at = encryptAttributes(attrs, key);
+  await guarded(s, () => s.api.request({ a: 'a', n: h, at }, o));
+  tree.setAttributes(h, at);
 }
 
 /** Move to the Rubbish Bin, or delete for good when `permanent`. */

@@ -12,8 +12,9 @@ export interface RetryOptions {
   onRetry?: (event: { method: string; path: string; attempt: number; error: MegamirrorError }) => void;
 }
 
-type Method = 'list' | 'stat' | 'openRead' | 'write' | 'mkdir' | 'deleteFile' | 'rmdir' | 'removeTree' | 'copyWithin' | 'probeRoot';
-const RETRIED: Method[] = ['list', 'stat', 'openRead', 'write', 'mkdir', 'deleteFile', 'rmdir', 'removeTree', 'copyWithin', 'probeRoot'];
+type Method = 'list' | 'stat' | 'openRead' | 'write' | 'mkdir' | 'deleteFile' | 'rmdir' | 'removeTree' | 'copyWithin' | 'probeRoot' | 'adoptMtime' | 'usage';
+/** `move` is left out: after a lost reply a second attempt would not find what it moves. */
+const RETRIED: Method[] = ['list', 'stat', 'openRead', 'write', 'mkdir', 'deleteFile', 'rmdir', 'removeTree', 'copyWithin', 'probeRoot', 'adoptMtime', 'usage'];
 
 /**
  * A Backend that retries transient failures (exponential backoff with jitter) and passes every
@@ -30,7 +31,32 @@ export function withRetry(inner: Backend, options: RetryOptions): Backend {
   return wrapped;
 }
 
-function retrying<T>(fn: () => Promise<T>, method: string, args: unknown[], o: RetryOptions): Promise<T> {
+/** The first attempt runs directly: p-retry's bookkeeping only once something actually failed. */
+async function retrying<T>(fn: () => Promise<T>, method: string, args: unknown[], o: RetryOptions): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof MegamirrorError && err.transient) || isAbort(err) || o.retries <= 0) throw err;
+    o.onRetry?.({ method, path: typeof args[0] === 'string' ? args[0] : '', attempt: 1, error: err });
+  }
+  // The first backoff, with jitter; p-retry takes over from the second (and doubles from there).
+  const first = o.minTimeoutMs ?? 250;
+  await sleep(first * (1 + Math.random()), findSignal(args));
+  return withBackoff(fn, method, args, { ...o, retries: o.retries - 1, minTimeoutMs: first * 2 });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new MegamirrorError('interrupted', 'interrupted'));
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(new MegamirrorError('interrupted', 'interrupted'));
+    }, { once: true });
+  });
+}
+
+function withBackoff<T>(fn: () => Promise<T>, method: string, args: unknown[], o: RetryOptions): Promise<T> {
   const path = typeof args[0] === 'string' ? args[0] : '';
   const signal = findSignal(args);
   return pRetry(fn, {
@@ -43,7 +69,7 @@ function retrying<T>(fn: () => Promise<T>, method: string, args: unknown[], o: R
     shouldRetry: ({ error }) => error instanceof MegamirrorError && error.transient && !isAbort(error) && !signal?.aborted,
     onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
       if (retriesLeft > 0 && error instanceof MegamirrorError && error.transient) {
-        o.onRetry?.({ method, path, attempt: attemptNumber, error });
+        o.onRetry?.({ method, path, attempt: attemptNumber + 1, error });
       }
     },
   });

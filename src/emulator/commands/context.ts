@@ -1,5 +1,6 @@
 /** What a command handler gets, and argument helpers that fail with -2 (EARGS). */
 import { ApiError, EARGS } from '../errors.js';
+import type { LinkTarget } from '../links.js';
 import type { Account, EmulatorState } from '../state.js';
 import type { Stats } from '../stats.js';
 import type { Transfers } from '../transfers.js';
@@ -12,9 +13,13 @@ export interface CommandContext {
   stats: Stats;
   /** `http://127.0.0.1:PORT/`: upload, download and wait URLs are built on it. */
   baseUrl: string;
-  /** The session's account (present for every command but us0/us). */
+  /** The session's account (present for every command but us0/us and public-link reads). */
   account?: Account;
   sid?: string;
+  /** `cs?n=<public handle>`: the request reads that folder link (f, g); see links.ts. */
+  linkHandle?: string;
+  /** The folder `linkHandle` names, when it is a live folder link. */
+  folderLink?: LinkTarget;
 }
 
 /** Returns a reply value (number for an error, or any JSON) or throws ApiError. */

@@ -1,6 +1,8 @@
 /**
  * Tree commands: f (fetch), p (put nodes), a (attributes), m (move), d (delete).
  *
+ * f: the account's tree; on `cs?n=<public handle>` (no session) the folder link's subtree instead,
+ *    keyed with its share key (links.ts); an unknown or dead folder link -9.
  * p: `{t: target, n: [{h, t, a, k, p?, ov?, fa?}]}` -> `{f: [created nodes]}`. Per element:
  *    t=1: new folder, `h` a temporary handle that later elements may name as `p`.
  *    t=0, `h` an existing file handle: server-side copy (new handle, same bytes, `a`/`k` as sent).
@@ -12,11 +14,16 @@
  * Roots cannot be changed, moved or deleted (-11).
  */
 import { ApiError, EACCESS, EARGS, ECIRCULAR, ENOENT, EOVERQUOTA } from '../errors.js';
+import { folderLinkNodes } from '../links.js';
 import { addNodes, deleteNode, moveNode, replaceNode, setAttributes } from '../ops.js';
 import type { NodeRecord, ScPacket } from '../types.js';
 import { account, nowSeconds, optStr, str, type Command, type CommandHandler } from './context.js';
 
 export const f: CommandHandler = (_cmd, ctx) => {
+  if (ctx.linkHandle !== undefined) {
+    if (!ctx.folderLink || ctx.folderLink.node.t !== 1) throw new ApiError(ENOENT);
+    return { f: folderLinkNodes(ctx.folderLink), ok: [], s: [], noc: 1, sn: ctx.folderLink.account.sc.currentSn() };
+  }
   const { record, tree, sc } = account(ctx);
   const { f: nodes, f2 } = tree.listing();
   return { f: nodes, f2, ok: [], s: [], u: [{ u: record.handle, c: 2, m: record.email }], sn: sc.currentSn() };

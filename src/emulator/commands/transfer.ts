@@ -5,10 +5,15 @@
  *    exceeded.
  * g: `{n: handle, g: 1}` -> `{s, at, g: <base>dl/<token>}` (without `g:1`: `{s, at}`); -9 for an
  *    unknown node, -11 for a folder; over the transfer quota `{e: -17, tl: seconds}`.
- *    Public-link downloads (`p`) are not emulated (-9).
+ *    Public links (links.ts), no session needed: `{p: <public handle>}` reads a file link;
+ *    `{n}` on `cs?n=<public handle>` reads a file inside that folder link (-9 outside it).
+ *    Their downloads count against the owner's transfer quota.
  */
 import { ApiError, EACCESS, EARGS, ENOENT, EOVERQUOTA } from '../errors.js';
-import { account, type CommandHandler } from './context.js';
+import { insideFolderLink, resolveLink } from '../links.js';
+import type { Account } from '../state.js';
+import type { NodeRecord } from '../types.js';
+import { account, type Command, type CommandContext, type CommandHandler } from './context.js';
 
 export const u: CommandHandler = async (cmd, ctx) => {
   const acc = account(ctx);
@@ -21,10 +26,24 @@ export const u: CommandHandler = async (cmd, ctx) => {
 };
 
 export const g: CommandHandler = (cmd, ctx) => {
+  if (typeof cmd.p === 'string') {
+    const link = resolveLink(ctx.state, cmd.p);
+    if (!link) throw new ApiError(ENOENT);
+    return download(cmd, ctx, link.account, link.node);
+  }
+  if (ctx.linkHandle !== undefined) {
+    const link = ctx.folderLink;
+    if (!link || typeof cmd.n !== 'string' || !insideFolderLink(link, cmd.n)) throw new ApiError(ENOENT);
+    return download(cmd, ctx, link.account, link.account.tree.get(cmd.n)!);
+  }
   const acc = account(ctx);
   if (typeof cmd.n !== 'string') throw new ApiError(ENOENT);
   const node = acc.tree.get(cmd.n);
   if (!node) throw new ApiError(ENOENT);
+  return download(cmd, ctx, acc, node);
+};
+
+function download(cmd: Command, ctx: CommandContext, acc: Account, node: NodeRecord): unknown {
   if (node.t !== 0 || !node.blob) throw new ApiError(EACCESS);
   const size = node.s ?? 0;
   if (!cmd.g) return { s: size, at: node.a };
@@ -35,4 +54,4 @@ export const g: CommandHandler = (cmd, ctx) => {
   const reply: Record<string, unknown> = { s: size, at: node.a, g: `${ctx.baseUrl}dl/${token}`, msd: 1, tl: 0 };
   if (node.fa) reply.fa = node.fa;
   return reply;
-};
+}

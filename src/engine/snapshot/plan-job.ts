@@ -39,7 +39,7 @@ export async function planSnapshotJob(c: SnapshotPlanContext): Promise<PlannedSn
     throw new MegamirrorError('not-a-folder', 'the destination is not a folder', { where: `${job.name}: ${destination.display}` });
   }
   const [listing, catalog] = await Promise.all([
-    source.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', signal }),
+    source.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', selection: { include: job.include, exclude: job.exclude }, signal }),
     readCatalog(destination, signal),
   ]);
   const id = snapshotId(c.now);

@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { MegamirrorError, type ErrorCode } from '../../errors.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
+import { walk, type WalkOptions, type WalkResult } from './walk.js';
+import { decodeWalk, type EncodedWalk } from './walk-codec.js';
+
+/** The bundled worker script (scripts/bundle.mjs); absent, walks run on the calling thread. */
+const WORKER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'walk-worker.mjs');
+const haveWorker = existsSync(WORKER_SCRIPT);
+
+/**
+ * Walk on a worker thread when the worker script is built and the walk needs no callback (a
+ * `prune` function cannot cross threads; a `selection`, which then stands for it, can), so two
+ * local sides scan in parallel on two cores. Otherwise the same walk runs here.
+ */
+export function walkAnywhere(o: WalkOptions & { selection?: { include: string[]; exclude: string[] } }): Promise<WalkResult> {
+  if (!haveWorker || (o.prune !== undefined && o.selection === undefined)) return walk(o);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SCRIPT);
+    const onAbort = () => {
+      void worker.terminate();
+      reject(new MegamirrorError('interrupted', 'interrupted while scanning', { where: o.root }));
+    };
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      o.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+    };
+    worker.once('message', (m: EncodedWalk | { error: { code: ErrorCode; message: string; where: string; hint?: string } }) => {
+      done();
+      if ('error' in m) reject(new MegamirrorError(m.error.code, m.error.message, { where: m.error.where, ...(m.error.hint ? { hint: m.error.hint } : {}) }));
+      else resolve(decodeWalk(m));
+    });
+    worker.once('error', (e) => {
+      done();
+      reject(new MegamirrorError('internal', `scan worker failed: ${e.message}`, { where: o.root }));
+    });
+    worker.postMessage({ root: o.root, followSymlinks: o.followSymlinks, ...(o.selection ? { selection: o.selection } : {}) });
+  });
+}
