@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +45,28 @@ export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
   });
 }
 
+/**
+ * The bundled CLI in a world-readable folder, for runs as an unprivileged user: the checkout may
+ * live below a folder only root can enter (CI clones into a mode-0700 temporary folder).
+ */
+let publicCli: string | null = null;
+function cliFor(uid: number | undefined): string {
+  if (uid === undefined || uid === 0) return CLI;
+  if (publicCli) return publicCli;
+  const dir = mkdtempSync(join(tmpdir(), 'mm-cli-'));
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  mkdirSync(join(dir, 'dist'));
+  for (const f of ['package.json', 'dist/megamirror.mjs', 'dist/walk-worker.mjs']) copyFileSync(join(root, f), join(dir, f));
+  cpSync(join(root, 'schemas'), join(dir, 'schemas'), { recursive: true });
+  chmodSync(dir, 0o755);
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  publicCli = join(dir, 'dist', 'megamirror.mjs');
+  return publicCli;
+}
+
 /** Start the CLI without waiting: for signal and lock tests. */
 export function spawnCli(args: string[], o: CliOptions = {}) {
-  return spawn(process.execPath, [CLI, ...args], {
+  return spawn(process.execPath, [cliFor(o.uid), ...args], {
     cwd: o.cwd,
     env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: STATE_HOME, ...o.env },
     stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -7,10 +7,11 @@ const pool: Buffer[] = [];
 
 /**
  * Copy a local file into a new file with positional reads and writes through one reused 4 MiB
- * buffer, checking `signal` between chunks so an interrupt stops a large copy promptly. Measured
+ * buffer, checking `signal` between chunks so an interrupt stops a large copy promptly. Reads at
+ * most `expected` + 1 bytes and returns the count, so a grown file shows as a size mismatch. Measured
  * here at about cp's speed, where a stream pipeline allocated fresh buffers and ran at a third.
  */
-export async function copyByChunks(from: string, to: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<number> {
+export async function copyByChunks(from: string, to: string, expected: number, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<number> {
   const buf = pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
   const input = await open(from, 'r');
   let pos = 0;
@@ -19,8 +20,9 @@ export async function copyByChunks(from: string, to: string, signal?: AbortSigna
     try {
       for (;;) {
         if (signal?.aborted) throw new MegamirrorError('interrupted', 'interrupted', { where: to });
-        const { bytesRead } = await input.read(buf, 0, CHUNK, pos);
-        if (bytesRead === 0) break;
+        // Never past the expected size plus one byte: a file that keeps growing would never end.
+        const { bytesRead } = await input.read(buf, 0, Math.min(CHUNK, expected + 1 - pos), pos);
+        if (bytesRead === 0 || pos > expected) break;
         for (let off = 0; off < bytesRead; ) off += (await output.write(buf, off, bytesRead - off, pos + off)).bytesWritten;
         pos += bytesRead;
         onBytes?.(bytesRead);

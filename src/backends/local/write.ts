@@ -47,7 +47,7 @@ export async function atomicWrite(
       written = meta.beforeCommit ? meta.size : (await stat(tmp)).size;
       content.onProgress?.(meta.size);
     } else if (content.localPath !== undefined) {
-      written = await copyByChunks(content.localPath, tmp, signal, content.onProgress);
+      written = await copyByChunks(content.localPath, tmp, meta.size, signal, content.onProgress);
     } else {
       let n = 0;
       const out = createWriteStream(tmp, { flags: 'wx', highWaterMark: STREAM_CHUNK });
