@@ -58,7 +58,7 @@ export function buildJobReport(i: JobReportInput): JobReport {
     done: { copy: done.copy, link: done.link, delete: done.delete, mkdir: done.mkdir, rmdir: done.rmdir, prune: done.prune },
     failed_actions: failed,
     skipped_actions: skippedActions,
-    warnings: i.plan?.warnings ?? [],
+    warnings: [...(i.plan?.warnings ?? []), ...fallbackWarnings(i.results)],
     skipped: i.plan?.skipped ?? [],
   };
   if (i.error) report.error = i.error;
@@ -70,4 +70,14 @@ export function buildJobReport(i: JobReportInput): JobReport {
 export function statusOf(results: readonly ActionResult[], interrupted: boolean): JobStatus {
   if (interrupted) return 'interrupted';
   return results.some((r) => r.outcome !== 'done') ? 'partial' : 'ok';
+}
+
+/** Reuse that had to copy bytes (another device, no hard links) is worth a warning, once per run. */
+function fallbackWarnings(results: readonly ActionResult[]): JobReport['warnings'] {
+  const copied = results.filter((r) => r.outcome === 'done' && r.action.op === 'link' && r.bytes > 0);
+  if (copied.length === 0) return [];
+  return [{
+    code: 'link-fallback',
+    message: `${copied.length} unchanged file${copied.length === 1 ? ' was' : 's were'} copied instead of linked: the destination cannot hard-link here (another device, or no link support)`,
+  }];
 }
