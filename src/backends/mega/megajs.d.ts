@@ -3,9 +3,11 @@
  * import Deno URLs (unresolvable here) and lack the upload options `uploadCiphertext`, `key`,
  * `attributes`, `target`, `handleRetries`. Checked against node_modules/megajs/dist/main.node-es.mjs.
  *
- * How we use it (see transfer-host.ts): megajs moves ciphertext between this process and MEGA's
- * storage servers (chunking, parallel connections, ordering); every API command goes through our
- * own transport, handed to megajs as an `api` object with `request` and `fetch`.
+ * How we use it: megajs logs in, keeps the session and node tree, and speaks the API through our own
+ * transport (handed to it as an `api` object with `request` and `fetch`). File content does not go
+ * through megajs: chunk-uploader.ts and download.ts move ciphertext with node:http themselves
+ * (8 MiB requests on MAC chunk boundaries, 4 in flight, buffers reused), measured 1.3-1.6x faster
+ * than megajs's own transfer code with `uploadCiphertext`/`returnCiphertext`, and with bounded waits.
  */
 declare module 'megajs' {
   import type { EventEmitter } from 'node:events';
