@@ -75,7 +75,8 @@ function reportError(err: unknown, io: Output): number {
   if (err instanceof CommanderError) {
     // Help and version end with an exit code of 0; everything else is a usage error.
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-    if (err.code === 'commander.help') return EXIT.ok;
+    // Help shown in place of a missing command or subcommand (`megamirror`, `megamirror schedule`).
+    if (err.code === 'commander.help') return EXIT.usage;
     return EXIT.usage;
   }
   if (err instanceof MegamirrorError) {

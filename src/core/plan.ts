@@ -42,10 +42,18 @@ export function planMirror(input: MirrorPlanInput): Plan {
   let unchanged = 0;
   let unchangedBytes = 0;
 
+  /** Source folders skipped as name collisions: what lies below them would land in their twin. */
+  const collided: RelPath[] = [];
   for (const s of selectEntries(source.listing, filter)) {
     const key = keyOf(s.path);
+    const inside = collided.find((c) => isWithin(s.path, c));
+    if (inside !== undefined) {
+      skipped.push({ path: s.path, reason: 'name-collision', detail: `inside ${inside}, which the destination sees as the same name as another folder` });
+      continue;
+    }
     if (matched.has(key)) {
       skipped.push({ path: s.path, reason: 'name-collision', detail: 'the destination sees it as the same name as another entry' });
+      if (s.kind === 'dir') collided.push(s.path);
       continue;
     }
     matched.add(key);
@@ -81,11 +89,16 @@ export function planMirror(input: MirrorPlanInput): Plan {
     }
   }
 
+  // What the source could not read (a folder without permission) is unknown, not gone: its copy at
+  // the destination is kept, never deleted as "not in source".
+  const unreadable = source.listing.skipped.filter((k) => k.reason === 'unreadable').map((k) => keyOf(k.path));
   for (const d of destination.listing.entries) {
     if (matched.has(keyOf(d.path)) && !cleared.includes(d.path)) continue;
     const underCleared = cleared.find((c) => isWithin(d.path, c));
     if (underCleared !== undefined) {
       b.removal(d, 'type-conflict', 'clear');
+    } else if (unreadable.length > 0 && unreadable.some((u) => isWithin(keyOf(d.path), u))) {
+      // kept: see above
     } else if (input.deleteExtraneous) {
       b.removal(d, wouldSelect(d, filter) ? 'not-in-source' : 'excluded', 'delete');
     }

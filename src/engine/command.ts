@@ -21,6 +21,8 @@ export interface CommandOptions {
   timeoutMs: number;
   /** Added to the inherited environment. */
   env?: Record<string, string>;
+  /** Inherited variables the command must not see (those holding a secret). */
+  unsetEnv?: readonly string[];
   cwd?: string;
   /** Aborting stops the command like a timeout does (the result has `aborted: true`). */
   signal?: AbortSignal;
@@ -60,7 +62,8 @@ export async function runCommand(command: string, o: CommandOptions): Promise<Co
   const sub = execa(merged ? `exec 2>&1\n${command}` : command, {
     shell: true,
     cwd: o.cwd,
-    env: o.env,
+    // An undefined value removes an inherited variable (child_process skips it).
+    env: { ...o.env, ...Object.fromEntries((o.unsetEnv ?? []).map((k) => [k, undefined])) },
     extendEnv: true,
     stdin: 'ignore',
     buffer: false,

@@ -37,7 +37,8 @@ import { runJob } from './run-job.js';
 import { pruneReports, recordRun, writeReport, type JobState } from './state.js';
 
 export interface ExecuteOptions {
-  file: Pick<JobFile, 'path' | 'settings'>;
+  /** `remotes`, when given, names the passwords hooks must not see (hooks.ts). */
+  file: Pick<JobFile, 'path' | 'settings'> & Partial<Pick<JobFile, 'remotes'>>;
   state: JobState;
   openBackend: OpenBackend;
   /** Recorded in the lock: `run` or `daemon`. */
@@ -86,7 +87,7 @@ export async function executeJob(job: Job, o: ExecuteOptions): Promise<ExecuteOu
 }
 
 async function underLock(job: Job, o: ExecuteOptions, now: () => Date): Promise<ExecuteOutcome> {
-  const hookCtx = { job, cwd: dirname(o.file.path), dryRun: o.dryRun, status: null, reportPath: null };
+  const hookCtx = { job, cwd: dirname(o.file.path), dryRun: o.dryRun, status: null, reportPath: null, secrets: remotePasswords(o.file) };
   const hooks: HookReport[] = [];
   const startedAt = now();
   const before = o.runHooks ? await runHookStage('before', { ...hookCtx, ...(o.signal ? { signal: o.signal } : {}) }) : { hooks: [], ok: true };
@@ -123,6 +124,11 @@ async function underLock(job: Job, o: ExecuteOptions, now: () => Date): Promise<
     await recordRun(o.state, report, removed.includes(reportPath) ? null : reportPath);
   }
   return { report, reportPath, locked: null };
+}
+
+/** The passwords written in (or expanded into) the job file: hooks must never see them. */
+export function remotePasswords(file: Partial<Pick<JobFile, 'remotes'>>): string[] {
+  return Object.values(file.remotes ?? {}).flatMap((r) => (r.password ? [r.password] : []));
 }
 
 function wrap(report: JobReport) {

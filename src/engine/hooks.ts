@@ -6,7 +6,9 @@
  * Environment of every hook: MEGAMIRROR_JOB (job name), MEGAMIRROR_STAGE (the stage),
  * MEGAMIRROR_STATUS (the job's status; empty for `before`), MEGAMIRROR_REPORT (path of the job's
  * JSON report; empty for `before` and for `plan`), MEGAMIRROR_DRY_RUN (`1` or `0`). Hooks run in the
- * job file's folder.
+ * job file's folder. Inherited variables that hold a remote's password (`password: ${MEGA_PASSWORD}`)
+ * are removed: a hook has no use for it, and a hook that prints its environment would put it in
+ * the report. The passwords are also masked in the command and output the report keeps.
  *
  * `before` stops at the first failing command (the job is then skipped); the later stages run every
  * command whatever the earlier ones did, since they clean up and notify.
@@ -28,6 +30,8 @@ export interface HookContext {
   /** The report's path once written; null before that (and for plan). */
   reportPath: string | null;
   signal?: AbortSignal;
+  /** Values a hook must never see or have recorded: the job file's remote passwords. */
+  secrets?: readonly string[];
 }
 
 export interface StageResult {
@@ -40,20 +44,23 @@ export async function runHookStage(stage: HookStage, ctx: HookContext): Promise<
   const commands = commandsOf(ctx.job, stage);
   const hooks: HookReport[] = [];
   let ok = true;
+  const secrets = (ctx.secrets ?? []).filter((v) => v !== '');
+  const unsetEnv = secretVariables(process.env, secrets);
   for (const command of commands) {
     const r = await runCommand(command, {
       timeoutMs: ctx.job.hooks.timeoutMs,
       cwd: ctx.cwd,
       env: hookEnv(stage, ctx),
+      unsetEnv,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     hooks.push({
       stage,
-      command,
+      command: mask(command, secrets),
       exit_code: r.exitCode,
       duration_ms: r.durationMs,
       timed_out: r.timedOut,
-      output_tail: r.startError ? `${r.outputTail}${r.startError}\n` : r.outputTail,
+      output_tail: mask(r.startError ? `${r.outputTail}${r.startError}\n` : r.outputTail, secrets),
     });
     if (!r.ok) {
       ok = false;
@@ -89,6 +96,17 @@ export function hookEnv(stage: HookStage, ctx: HookContext): Record<string, stri
     MEGAMIRROR_REPORT: ctx.reportPath ?? '',
     MEGAMIRROR_DRY_RUN: ctx.dryRun ? '1' : '0',
   };
+}
+
+/** Variables whose value is a secret, or holds one (when it is long enough not to be a common word). */
+export function secretVariables(env: NodeJS.ProcessEnv, secrets: readonly string[]): string[] {
+  return Object.entries(env)
+    .filter(([, v]) => v !== undefined && secrets.some((s) => v === s || (s.length >= 8 && v.includes(s))))
+    .map(([k]) => k);
+}
+
+function mask(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, s) => t.replaceAll(s, '***'), text);
 }
 
 /** The stages after a job, in order: the outcome's own stage first, `after` (cleanup) last. */

@@ -13,12 +13,12 @@ import type { HookReport, JobStatus } from '../report/types.js';
 import type { OpenBackend } from './endpoints.js';
 import { runHookStage, stagesAfter } from './hooks.js';
 import { describeHolder, tryLockJob } from './lock.js';
-import type { LockRefusal } from './execute.js';
+import { remotePasswords, type LockRefusal } from './execute.js';
 import { planJob, type PlannedJob } from './run-job.js';
 import type { JobState } from './state.js';
 
 export interface PlanWithHooksOptions {
-  file: Pick<JobFile, 'path'>;
+  file: Pick<JobFile, 'path'> & Partial<Pick<JobFile, 'remotes'>>;
   state: JobState;
   openBackend: OpenBackend;
   onWarning?: (message: string) => void;
@@ -33,7 +33,7 @@ export async function planWithHooks(job: Job, o: PlanWithHooksOptions): Promise<
   const attempt = await tryLockJob(o.state.locks, job.name, { command: 'plan', config: o.file.path });
   if (!attempt.acquired) return { kind: 'locked', refusal: attempt };
   if (attempt.tookOverFrom) o.onWarning?.(`job "${job.name}": took over a stale lock from ${describeHolder(attempt.tookOverFrom)}, which is no longer running`);
-  const ctx = { job, cwd: dirname(o.file.path), dryRun: true, status: null, reportPath: null };
+  const ctx = { job, cwd: dirname(o.file.path), dryRun: true, status: null, reportPath: null, secrets: remotePasswords(o.file) };
   const hooks: HookReport[] = [];
   let status: JobStatus = 'failed';
   try {

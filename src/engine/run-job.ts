@@ -130,7 +130,7 @@ export async function runJob(job: Job, o: RunJobOptions): Promise<JobOutcome> {
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
       ...(planned.commit ? { commit: planned.commit } : {}),
     });
-    return finish(statusOf(results, o.signal?.aborted ?? false));
+    return finish(statusOf(results, o.signal?.aborted ?? false, planned.plan.skipped));
   } catch (err) {
     if (isAbort(err) || o.signal?.aborted) return finish('interrupted');
     const e = err instanceof MegamirrorError ? err : new MegamirrorError('internal', String((err as Error)?.message ?? err));

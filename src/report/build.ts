@@ -1,6 +1,6 @@
 import type { Job } from '../config/types.js';
 import { summarize } from '../core/summary.js';
-import type { Plan } from '../core/types.js';
+import type { Plan, SkippedEntry } from '../core/types.js';
 import type { ActionResult } from '../engine/results.js';
 import type { FailedAction, JobReport, JobStatus } from './types.js';
 
@@ -66,10 +66,14 @@ export function buildJobReport(i: JobReportInput): JobReport {
   return report;
 }
 
-/** The status of an applied plan: any failure or skip makes it partial; an abort makes it interrupted. */
-export function statusOf(results: readonly ActionResult[], interrupted: boolean): JobStatus {
+/**
+ * The status of an applied plan: any failure or skip makes it partial, and so does anything the
+ * scan could not read (`skipped`: a folder without permission was not backed up); an abort makes
+ * it interrupted.
+ */
+export function statusOf(results: readonly ActionResult[], interrupted: boolean, skipped: readonly SkippedEntry[] = []): JobStatus {
   if (interrupted) return 'interrupted';
-  return results.some((r) => r.outcome !== 'done') ? 'partial' : 'ok';
+  return results.some((r) => r.outcome !== 'done') || skipped.some((k) => k.reason === 'unreadable') ? 'partial' : 'ok';
 }
 
 /** Reuse that had to copy bytes (another device, no hard links) is worth a warning, once per run. */

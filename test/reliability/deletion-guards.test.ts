@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { tempDir, writeTree } from '../helpers/fs-tree.js';
+import { nodeCrypto } from '../../src/emulator/index.js';
 import { EMAIL, megaCliEnv, type MegaCliEnv } from '../cli/mega-env.js';
 import { hashes, record } from './harness.js';
 import { megaFolder } from './mega-harness.js';
@@ -166,6 +167,10 @@ describe('deletion guards (MEGA)', () => {
     type: mirror
     source: mega:/Nope
     destination: ./back
+  empty:
+    type: mirror
+    source: mega:/Empty
+    destination: ./back
 `);
     await writeTree(join(m.root, 'src'), FILES);
     expect((await m.cli(['run', 'up'])).code).toBe(0);
@@ -182,6 +187,18 @@ describe('deletion guards (MEGA)', () => {
     await record({ suite: 'deletion-guards', scenario: 'missing MEGA source', injected: 'mega:/Nope', outcome: `exit ${r.code}: the source folder does not exist`, lost: Object.keys(before).filter((k) => after[k] !== before[k]).length });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('the source folder does not exist');
+    expect(after).toEqual(before);
+  });
+
+  it('an empty MEGA source deletes nothing locally', async () => {
+    const folder = nodeCrypto.buildFolder(m.masterKey, { n: 'Empty' });
+    await m.emu.insertNode(EMAIL, { t: 1, a: folder.a, k: folder.k });
+    const before = await hashes(join(m.root, 'back'));
+    const r = await m.cli(['run', 'empty']);
+    const after = await hashes(join(m.root, 'back'));
+    await record({ suite: 'deletion-guards', scenario: 'empty MEGA source', injected: 'mega:/Empty, an empty folder', outcome: `exit ${r.code}: refused`, lost: Object.keys(before).filter((k) => after[k] !== before[k]).length });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('the source is empty but the destination holds 20 files');
     expect(after).toEqual(before);
   });
 

@@ -92,7 +92,6 @@ describe('10% transient faults for a whole run of a few hundred files', () => {
       m.emu.faults.clear();
       const back = await hashes(join(m.root, 'back'));
       const downLost = differences(back, files).length;
-      if (downLost) console.log("DIFF", differences(back, files), down.stdout);
       await record({
         suite: 'faults', scenario: `MEGA -> local, ${FILES} files`, injected: `${downFaults} faults in ${downRequests} requests (${((100 * downFaults) / downRequests).toFixed(1)}%): -3, -4, HTTP 500, drops`,
         outcome: down.code === 0 ? 'completed' : `exit ${down.code}`, lost: downLost, detail: { seed, stdout: down.code === 0 ? undefined : down.stdout.slice(-2000) },
@@ -195,11 +194,12 @@ describe('over quota', () => {
       + Object.keys(back).filter((p) => !files[p]).length;
     await record({
       suite: 'faults', scenario: 'over the transfer quota', injected: `transfer quota ${Math.floor(total / 3)} B for ${total} B`,
-      outcome: down.stdout.includes('over its transfer quota') ? `stopped, exit ${down.code}, "over its transfer quota; it resets in 1 h 30 min"` : `exit ${down.code}`,
+      outcome: down.stdout.includes('over its transfer quota') ? `stopped, exit ${down.code}, "over its transfer quota; it resets in 90 min"` : `exit ${down.code}`,
       lost, detail: { landed: Object.keys(back).length },
     });
     expect(down.code).toBe(1);
-    expect(down.stdout).toContain('the MEGA account is over its transfer quota; it resets in 1 h 30 min');
+    expect(down.stdout).toContain('the MEGA account is over its transfer quota; it resets in 90 min');
+    expect(down.stdout).toMatch(/not done: \d+ \(stopped after over-quota/);
     expect(lost).toBe(0);
   });
 });

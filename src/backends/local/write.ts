@@ -1,5 +1,5 @@
-import { copyFileSync, createWriteStream, renameSync, statSync, utimesSync } from 'node:fs';
-import { copyFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { createWriteStream, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { rename, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,11 +9,10 @@ import { copyByChunks } from './fd-copy.js';
 import { partialName } from './partial.js';
 
 /**
- * Files up to this size are copied by the kernel in one copyFile call (copy_file_range: cp's speed,
- * but not interruptible, so an interrupt waits for it: a second or two at most); larger ones go in
- * 4 MiB chunks that check for an interrupt between them.
+ * No fs.copyFile here, whatever its speed: libuv's copyfile loops for ever, unkillable but by
+ * SIGKILL, when the source shrinks while it copies (a log truncated by logrotate's copytruncate;
+ * test/reliability/changing-sources.test.ts). Positional reads stop at the end of the file as it is.
  */
-const ONE_SHOT_LIMIT = 1024 * 1024 * 1024;
 const STREAM_CHUNK = 1024 * 1024;
 /** Below this, the whole write is synchronous: measured 2-3x faster for trees of small files. */
 const SYNC_LIMIT = 256 * 1024;
@@ -32,8 +31,9 @@ export async function atomicWrite(
     let written: number;
     if (content.localPath !== undefined && meta.size <= SYNC_LIMIT) {
       // Small files: a handful of synchronous calls beats four thread-pool round trips.
-      copyFileSync(content.localPath, tmp);
-      written = meta.beforeCommit ? meta.size : statSync(tmp).size;
+      const data = readFileSync(content.localPath);
+      writeFileSync(tmp, data, { flag: 'wx' });
+      written = data.length;
       if (meta.mtimeMs !== null) utimesSync(tmp, Date.now() / 1000, utimeSeconds(meta.mtimeMs));
       content.onProgress?.(meta.size);
       if (written !== meta.size) throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
@@ -41,11 +41,6 @@ export async function atomicWrite(
       signal?.throwIfAborted();
       renameSync(tmp, final);
       return;
-    } else if (content.localPath !== undefined && meta.size <= ONE_SHOT_LIMIT) {
-      await copyFile(content.localPath, tmp);
-      // With beforeCommit the source is re-checked anyway; otherwise count what landed.
-      written = meta.beforeCommit ? meta.size : (await stat(tmp)).size;
-      content.onProgress?.(meta.size);
     } else if (content.localPath !== undefined) {
       written = await copyByChunks(content.localPath, tmp, meta.size, signal, content.onProgress);
     } else {

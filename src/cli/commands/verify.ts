@@ -5,6 +5,7 @@ import { readCatalog } from '../../engine/snapshot/catalog.js';
 import { MANIFEST_NAME } from '../../core/snapshot/manifest.js';
 import { verifyJob, type VerifyReport } from '../../engine/verify.js';
 import { MegamirrorError } from '../../errors.js';
+import { printable } from '../../report/format.js';
 import { loadConfig, openerFor, selectJobs, type ConfigOption } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -62,6 +63,6 @@ function render(r: VerifyReport, io: Output): string {
     `${ok ? io.paint.green(`${r.job}: verified`) : io.paint.red(`${r.job}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`)}` +
       ` (${r.proven.mac} by MAC, ${r.proven.sha256} by SHA-256) ${r.source} -> ${r.destination}`,
   ];
-  for (const p of r.problems) lines.push(io.paint.red(`  ${p.problem}: ${p.path}${p.detail && p.detail !== p.problem ? ` (${p.detail})` : ''}`));
+  for (const p of r.problems) lines.push(io.paint.red(`  ${p.problem}: ${printable(p.path)}${p.detail && p.detail !== p.problem ? ` (${printable(p.detail)})` : ''}`));
   return lines.join('\n');
 }
