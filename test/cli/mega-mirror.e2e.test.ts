@@ -12,49 +12,7 @@ import { fingerprintBuffer } from '../../src/backends/mega/crypto/index.js';
 import { nodeCrypto } from '../../src/emulator/index.js';
 import { readTree, writeTree, type FileSpec } from '../helpers/fs-tree.js';
 import { EMAIL, megaCliEnv, type MegaCliEnv } from './mega-env.js';
-
-const SIZES = [0, 1, 15, 16, 17, 131071, 131072, 131073, 393216, 4718592, 5 * 1024 * 1024 + 3];
-
-function pattern(size: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-const NFD = 'cafe\u0301 nfd.txt'.normalize('NFD');
-const sample: Record<string, FileSpec | null> = {
-  ...Object.fromEntries(SIZES.map((s, i) => [`sizes/f-${s}.bin`, { content: pattern(s, s + 1), mtime: new Date(Date.UTC(2023, 0, 1 + i, 12, 0, i)).toISOString() }])),
-  'with space/a file name.txt': 'spaced',
-  'ünïcødé ✓.txt': 'unicode nfc',
-  [NFD]: 'unicode nfd',
-  abc: 'abc',
-  'abc.zip': 'not a zip',
-  'empty/': null,
-  'nested/empty/': null,
-  'a/b/c/d/e/f/g/h/i/deep.txt': { content: 'deep', mtime: '2020-02-29T23:59:59Z' },
-};
-
-const JOBS = `  up:
-    type: mirror
-    source: ./src
-    destination: mega:/Backups/Documents
-  down:
-    type: mirror
-    source: mega:/Backups/Documents
-    destination: ./back
-`;
-
-/** readTree with names NFC-normalized (the source holds an NFD name; MEGA stores NFC). */
-async function nfcTree(dir: string) {
-  const t = await readTree(dir);
-  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k.normalize('NFC'), v]));
-}
+import { JOBS, NFD, SIZES, nfcTree, pattern, sample } from './mega-sample.js';
 
 describe('mirror jobs with MEGA through the real CLI', () => {
   let m: MegaCliEnv;
