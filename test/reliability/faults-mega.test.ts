@@ -139,7 +139,7 @@ describe('corrupted download bytes', () => {
   }
 
   it('every download damaged: every file fails by name, nothing lands, no partial file', async () => {
-    const files = tree(3199, 40);
+    const files = tree(3199, 12);
     await writeVersion(join(m.root, 'src'), files);
     expect((await m.cli(['run', 'up'])).code).toBe(0);
     const [id] = m.emu.faults.add({ target: 'download', corrupt: true, probability: 1 });
