@@ -113,11 +113,12 @@ function injected(group) {
     if (fromAction.length) parts.push(`${fromAction.length} 0-50 ms after action ${Math.min(...fromAction)}-${Math.max(...fromAction)}`);
     return `SIGKILL: ${parts.join('; ')}`;
   }
-  const faults = group.map((r) => /^(\d+) faults in (\d+) requests/.exec(r.injected)).filter(Boolean);
-  if (faults.length === group.length) {
-    const f = faults.reduce((n, m) => n + Number(m[1]), 0);
-    const q = faults.reduce((n, m) => n + Number(m[2]), 0);
-    return `${f} faults in ${q} requests (${((100 * f) / q).toFixed(1)}%): ${group[0].injected.split(': ').slice(1).join(': ')}`;
+  // "N things in M requests": added up over the trials, with the rate.
+  const counted = group.map((r) => /^(\d+) ([a-z ]+?) in (\d+) ([a-z ]+?)(?: \([\d.]+%\))?(:.*)?$/.exec(r.injected)).filter(Boolean);
+  if (counted.length === group.length && new Set(counted.map((m) => `${m[2]}|${m[4]}`)).size === 1) {
+    const f = counted.reduce((n, m) => n + Number(m[1]), 0);
+    const q = counted.reduce((n, m) => n + Number(m[3]), 0);
+    return `${f} ${counted[0][2]} in ${q} ${counted[0][4]} (${((100 * f) / q).toFixed(1)}%)${counted[0][5] ?? ''}`;
   }
   const distinct = [...new Set(group.map((r) => r.injected))];
   return distinct.length <= 3 ? distinct.join('; ') : `${distinct.length} cases, e.g. ${distinct.slice(0, 3).map((d) => `\`${d.slice(0, 60)}\``).join(', ')}`;

@@ -109,6 +109,19 @@ describe('planMirror', () => {
     expect(p.skipped.map((s) => `${s.reason} ${s.path}`)).toEqual(['name-collision a.txt']);
   });
 
+  it('skips and reports everything below a folder that collides on a case-insensitive destination', () => {
+    const p = plan(tree({ 'Docs/b.txt': file(1), 'docs/a.txt': file(1) }), tree({}), { dstCaps: { caseInsensitive: true } });
+    expect(lines(p)).toEqual(['mkdir Docs missing', 'copy Docs/b.txt missing']);
+    expect(p.skipped.map((s) => `${s.reason} ${s.path}`)).toEqual(['name-collision docs', 'name-collision docs/a.txt']);
+  });
+
+  it('keeps what the destination holds below a source folder that could not be read', () => {
+    const src = tree({ closed: dir, keep: file(1) });
+    src.skipped.push({ path: 'closed', reason: 'unreadable' });
+    const p = plan(src, tree({ 'closed/a.txt': file(1), 'closed/deep/b.txt': file(1), keep: file(1), gone: file(1) }));
+    expect(lines(p)).toEqual(['delete gone not-in-source']);
+  });
+
   it('removes partial files left by an interrupted run even with delete: false', () => {
     const dst = tree({ f: file(1) });
     dst.skipped.push({ path: '.f.0badc0de.mmpartial', reason: 'partial' });

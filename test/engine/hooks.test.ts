@@ -124,6 +124,18 @@ describe('runHookStage', () => {
     expect(r.hooks[0]).toMatchObject({ timed_out: true, exit_code: null });
   });
 
+  it('never hands a remote password to a hook, nor keeps it in the report', async () => {
+    process.env.MM_TEST_SECRET = 'hunter2 hunter2';
+    try {
+      const leaky = jobWithHooks('      before: ["echo \\"[$MM_TEST_SECRET]\\"; env | grep -c hunter2; echo hunter2 hunter2"]\n');
+      const r = await runHookStage('before', { job: leaky, cwd: '/tmp', dryRun: false, status: null, reportPath: null, secrets: ['hunter2 hunter2'] });
+      expect(r.hooks[0]!.output_tail).toBe('[]\n0\n***\n');
+      expect(r.hooks[0]!.command).not.toContain('hunter2 hunter2');
+    } finally {
+      delete process.env.MM_TEST_SECRET;
+    }
+  });
+
   it('on_success after ok, on_error after anything else, after always last', () => {
     expect(stagesAfter('ok')).toEqual(['on_success', 'after']);
     for (const s of ['partial', 'failed', 'refused', 'interrupted', 'skipped'] as const) expect(stagesAfter(s)).toEqual(['on_error', 'after']);

@@ -9,20 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { megaCliEnv, type MegaCliEnv } from '../cli/mega-env.js';
-import { TRIALS, describeKill, hashes, killAt, killPhase, killPlan, mixedFiles, plannedActions, record, timedRun, versions, writeVersion } from './harness.js';
-import { differences, megaFolder, nodeState, rawDuplicates } from './mega-harness.js';
+import { TRIALS, describeKill, hashes, killAt, killPlan, mixedFiles, plannedActions, record, timedRun, versions, writeVersion } from './harness.js';
+import { differences, megaFolder, rawDuplicates } from './mega-harness.js';
 
-const JOBS = `  up:
-    type: mirror
-    source: ./src
-    destination: mega:/M
-    safety: { max_delete: null, max_delete_percent: null }
-  down:
-    type: mirror
-    source: mega:/M
-    destination: ./back
-    safety: { max_delete: null, max_delete_percent: null }
-  snap:
+const JOBS = `  snap:
     type: snapshot
     source: ./src
     destination: mega:/S

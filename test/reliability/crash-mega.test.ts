@@ -1,12 +1,11 @@
 /**
- * Suite 1, MEGA side: a real CLI child mirroring local -> MEGA, MEGA -> local, or taking a
- * snapshot to MEGA is killed with SIGKILL at a random moment (see killPlan); the emulator runs in
- * this process and outlives it. After every kill: every file under its final name, downloaded with
- * our backend (MAC-checked, so no node with partial content passes), is its old or its new
- * version; the source is untouched; the next run converges to an exact copy with no two
- * same-named nodes left.
+ * Suite 1, MEGA mirrors: a real CLI child mirroring local -> MEGA or MEGA -> local is killed with
+ * SIGKILL at a random moment (see killPlan); the emulator runs in this process and outlives it.
+ * After every kill: every file under its final name, downloaded with our backend (MAC-checked, so
+ * no node with partial content passes), is its old or its new version; the source is untouched;
+ * the next run converges to an exact copy with no two same-named nodes left. Snapshots to MEGA:
+ * crash-mega-snapshot.test.ts.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { megaCliEnv, type MegaCliEnv } from '../cli/mega-env.js';
@@ -23,10 +22,6 @@ const JOBS = `  up:
     source: mega:/M
     destination: ./back
     safety: { max_delete: null, max_delete_percent: null }
-  snap:
-    type: snapshot
-    source: ./src
-    destination: mega:/S
 `;
 
 /** Fewer and smaller files than the local suite: every check downloads the whole tree again. */

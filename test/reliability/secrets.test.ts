@@ -90,7 +90,6 @@ describe('no password, session id or master key in any output, log, report or ho
   afterAll(() => m.cleanup());
 
   it('every command, successes and failures', { timeout: 240_000 }, async () => {
-    const show = (r: CliResult) => `${r.stdout}\n${r.stderr}`;
     expect((await cli('validate', ['validate'])).code).toBe(0);
     expect((await cli('login alice', ['login', 'alice'])).code).toBe(0);
     await cli('plan before anything exists', ['plan']);
