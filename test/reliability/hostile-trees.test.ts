@@ -21,7 +21,6 @@ import { nodeCrypto } from '../../src/emulator/index.js';
 import { tempDir, writeTree } from '../helpers/fs-tree.js';
 import { EMAIL, megaCliEnv, type MegaCliEnv } from '../cli/mega-env.js';
 import { hashes, record, sha } from './harness.js';
-import { megaFolder } from './mega-harness.js';
 
 const NFC = 'caf\u00e9.txt';
 const NFD = NFC.normalize('NFD');
@@ -122,7 +121,10 @@ describe('hostile MEGA trees, mirrored and snapshotted to a local folder by the 
     const want = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, sha(v)]));
     const wrong = Object.keys({ ...want, ...back }).filter((k) => want[k] !== back[k]);
     const wrongSnap = Object.keys({ ...want, ...snapshot }).filter((k) => want[k] !== snapshot[k]);
-    const rawControl = [human.stdout, run.stdout, run.stderr, human.stderr].filter((t) => CONTROL.test(t)).length;
+    const lsRemote = await m.cli(['ls', '-R', '-l', 'mega:/H']);
+    const lsLocal = await m.cli(['ls', '-R', join(m.root, 'deep/er/back')]);
+    expect(lsLocal.stdout).toContain('evil\\n  - victim.txt');
+    const rawControl = [human.stdout, run.stdout, run.stderr, human.stderr, lsRemote.stdout, lsRemote.stderr, lsLocal.stdout].filter((t) => CONTROL.test(t)).length;
     await record({
       suite: 'hostile-inputs', scenario: 'hostile MEGA tree -> local (mirror and snapshot)',
       injected: `${UNSAFE.length + 2} unsafe names (2 of them folders with content), ${ODD.length} control/long names, NFC/NFD and case twins, file/folder twin, ${DUPLICATES} same-named files, 1 undecryptable node`,

@@ -3,7 +3,7 @@ import { adoptJob, type AdoptReport } from '../../engine/adopt.js';
 import { describeHolder, tryLockJob } from '../../engine/lock.js';
 import { stateFor } from '../../engine/state.js';
 import { MegamirrorError } from '../../errors.js';
-import { plural } from '../../report/format.js';
+import { plural, printable } from '../../report/format.js';
 import { loadConfig, openerFor, selectJobs, type ConfigOption } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -66,11 +66,11 @@ function render(r: AdoptReport, io: Output): string {
     `${r.job}: ${verb} ${plural(r.adopt.length, 'file')} (content proven by MAC), ${r.refused.length} refused, ` +
       `${r.alreadyFingerprinted} already fingerprinted${r.failed.length ? `, ${r.failed.length} failed` : ''}${r.dryRun ? ' (dry run)' : ''}`,
   ];
-  for (const a of r.adopt) lines.push(`  ${r.dryRun ? 'would adopt' : 'adopted'}: ${a.path}`);
-  for (const x of r.refused) lines.push(io.paint.yellow(`  refused: ${x.path} (${x.reason}: ${x.detail})`));
+  for (const a of r.adopt) lines.push(`  ${r.dryRun ? 'would adopt' : 'adopted'}: ${printable(a.path)}`);
+  for (const x of r.refused) lines.push(io.paint.yellow(`  refused: ${printable(x.path)} (${x.reason}: ${x.detail})`));
   if (r.refused.some((x) => x.reason === 'content-differs')) {
     lines.push('  a file refused for content-differs has the same size on both sides, so a run does not copy it: upload it again (megamirror put)');
   }
-  for (const f of r.failed) lines.push(io.paint.red(`  failed: ${f.path}: ${f.message} [${f.code}]`));
+  for (const f of r.failed) lines.push(io.paint.red(`  failed: ${printable(f.path)}: ${f.message} [${f.code}]`));
   return lines.join('\n');
 }

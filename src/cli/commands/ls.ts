@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Entry, Listing } from '../../core/types.js';
+import { printable } from '../../report/format.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { quickContext } from '../quick/context.js';
@@ -44,7 +45,7 @@ export function registerLs(program: Command, io: Output, setExit: (c: number) =>
 }
 
 function line(e: Entry, long: boolean): string {
-  const name = e.kind === 'dir' ? `${e.path}/` : e.path;
+  const name = printable(e.kind === 'dir' ? `${e.path}/` : e.path);
   if (!long) return name;
   if (e.kind === 'dir') return `${'-'.padStart(14)}  ${'-'.padEnd(19)}  ${name}`;
   const when = e.mtimeMs === null ? '-'.padEnd(19) : new Date(e.mtimeMs).toISOString().slice(0, 19).replace('T', ' ');
@@ -52,6 +53,6 @@ function line(e: Entry, long: boolean): string {
 }
 
 function warn(l: Listing, io: Output): void {
-  for (const s of l.skipped) io.err(`${io.errPaint.yellow('warning:')} ${s.path}: not listed (${s.reason}${s.detail ? `: ${s.detail}` : ''})`);
-  for (const w of l.warnings) if (w.code !== 'duplicate-name') io.err(`${io.errPaint.yellow('warning:')} ${w.path ? `${w.path}: ` : ''}${w.message}`);
+  for (const s of l.skipped) io.err(`${io.errPaint.yellow('warning:')} ${printable(s.path)}: not listed (${s.reason}${s.detail ? `: ${s.detail}` : ''})`);
+  for (const w of l.warnings) if (w.code !== 'duplicate-name') io.err(`${io.errPaint.yellow('warning:')} ${w.path ? `${printable(w.path)}: ` : ''}${w.message}`);
 }
