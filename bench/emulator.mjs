@@ -74,7 +74,9 @@ function request(url, method, body, sink) {
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 const args = ['--port', '0', '--account', 'bench@example.com:bench'];
 if (values.state) args.push('--state', values.state);
-const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+// EMULATOR_CPU_PROF=DIR writes the emulator's CPU profile there (it exits cleanly on SIGTERM).
+const profile = process.env.EMULATOR_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.EMULATOR_CPU_PROF] : [];
+const child = spawn(process.execPath, [...profile, cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 const line = await new Promise((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
 const gateway = /(http:\S+)/.exec(line)[1];
 

@@ -4,7 +4,7 @@
  * a small pool of reused 1 MiB buffers, so serving a download touches no fresh memory.
  * `scratch()` makes a store in a new temporary folder that close() removes.
  */
-import { promises as fsp } from 'node:fs';
+import { closeSync, openSync, promises as fsp, readSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomToken } from './b64.js';
@@ -13,6 +13,9 @@ import { receiveBody, type BlobStore, type BlobWriter, type PieceSink } from './
 const PIECE = 1024 * 1024;
 const POOL_MAX = 32;
 const pool: Buffer[] = [];
+
+/** Bytes of an upload gathered before they are written. */
+const WRITE_BATCH = 1024 * 1024;
 
 export class DiskBlobStore implements BlobStore {
   private readonly known = new Set<string>();
@@ -42,19 +45,43 @@ export class DiskBlobStore implements BlobStore {
     const id = randomToken(9);
     const partPath = join(this.dir, `${id}.part`);
     const finalPath = join(this.dir, id);
-    // Created now, opened per chunk: abandoned uploads hold no file descriptor.
+    // Created now, open only while a request body is arriving: abandoned uploads hold no file
+    // descriptor. Synchronous calls: a 1 MiB writev to the page cache takes well under a
+    // millisecond, less than the thread-pool round trip and promise work of the async ones (which,
+    // with an open and a close per request, were two thirds of the emulator's CPU for uploads).
     await fsp.writeFile(partPath, '');
     const known = this.known;
+    let fd = -1;
+    let receiving = 0;
     return {
       id,
       size,
       receive(body, offset, length) {
-        // Listeners attach synchronously (no byte can flow past them); writes wait for the open.
-        const opening = fsp.open(partPath, 'r+');
-        const received = receiveBody(body, length, (piece, pos) =>
-          opening.then((handle) => handle.write(piece, 0, piece.length, offset + pos)),
-        );
-        return received.finally(() => opening.then((handle) => handle.close()).catch(() => {}));
+        if (receiving++ === 0) fd = openSync(partPath, 'r+');
+        // Socket reads arrive in 64 KiB pieces: gathered into one writev per WRITE_BATCH.
+        let batch: Buffer[] = [];
+        let batchAt = 0;
+        let batchBytes = 0;
+        const received = receiveBody(body, length, (piece, pos) => {
+          if (batchBytes === 0) batchAt = pos;
+          batch.push(piece);
+          batchBytes += piece.length;
+          if (batchBytes < WRITE_BATCH && pos + piece.length < length) return;
+          const pieces = batch;
+          batch = [];
+          batchBytes = 0;
+          try {
+            writevSync(fd, pieces, offset + batchAt);
+          } catch (error) {
+            // Settled through receiveBody's pending list, which rejects the request.
+            const failed = Promise.reject(error as Error);
+            failed.catch(() => undefined);
+            return failed;
+          }
+        });
+        return received.finally(() => {
+          if (--receiving === 0) closeSync(fd);
+        });
       },
       async commit() {
         await fsp.rename(partPath, finalPath);
@@ -66,19 +93,29 @@ export class DiskBlobStore implements BlobStore {
     };
   }
 
+  /**
+   * Synchronous positional reads (page cache, well under a millisecond per piece) into two pooled
+   * buffers in turn: the next piece is read while the socket still sends the one before.
+   */
   async read(id: string, start: number, end: number, sink: PieceSink): Promise<void> {
-    const handle = await fsp.open(join(this.dir, id), 'r');
-    const buffer = pool.pop() ?? Buffer.allocUnsafe(PIECE);
+    const fd = openSync(join(this.dir, id), 'r');
+    const buffers = [pool.pop() ?? Buffer.allocUnsafe(PIECE), pool.pop() ?? Buffer.allocUnsafe(PIECE)];
+    let sending: Promise<void> | void = undefined;
     try {
-      for (let pos = start; pos < end; ) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(PIECE, end - pos), pos);
+      for (let pos = start, turn = 0; pos < end; turn ^= 1) {
+        const buffer = buffers[turn]!;
+        const bytesRead = readSync(fd, buffer, 0, Math.min(PIECE, end - pos), pos);
         if (bytesRead === 0) throw new Error(`blob ${id} is shorter than expected`);
-        await sink(buffer.subarray(0, bytesRead));
+        await sending;
+        sending = sink(buffer.subarray(0, bytesRead));
         pos += bytesRead;
       }
+      await sending;
     } finally {
-      if (pool.length < POOL_MAX) pool.push(buffer);
-      await handle.close();
+      // Not before the last piece was handed over (or failed): the sink may still hold it.
+      await Promise.resolve(sending).catch(() => undefined);
+      for (const b of buffers) if (pool.length < POOL_MAX) pool.push(b);
+      closeSync(fd);
     }
   }
 
