@@ -1,0 +1,39 @@
+/**
+ * The local walk emits entries already in `comparePaths` order (sorted per folder, joined folder
+ * by folder) instead of sorting the whole listing: the planner and the snapshot manifest rely on
+ * that order, so check it on names that sort differently as paths than as plain strings.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { walk } from '../../src/backends/local/walk.js';
+import { walkAnywhere } from '../../src/backends/local/walk-thread.js';
+import { comparePaths } from '../../src/core/paths.js';
+import { tempDir } from '../helpers/fs-tree.js';
+
+const NAMES = ['a', 'a-b', 'a.txt', 'a!', 'A', 'B', 'b', 'ab', 'a b', '~', 'z', 'é', 'e\u0301x', '\u{1F600}', '\uFF21', '0', '_', 'a0'];
+
+describe('local walk order', () => {
+  let root: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ path: root, cleanup } = await tempDir()));
+  afterEach(() => cleanup());
+
+  it('is comparePaths order for folders and files with prefix, punctuation, case and non-ASCII names', async () => {
+    // Every name as a folder holding every name as a file, and as a file next to those folders
+    // under another suffix, two levels down.
+    for (const d of NAMES) {
+      for (const sub of ['', `/${NAMES[(d.length * 7) % NAMES.length]}`]) {
+        await mkdir(join(root, 'top', d + sub), { recursive: true });
+        for (const f of NAMES) await writeFile(join(root, 'top', d + sub, `${f}.f`), f);
+      }
+      await writeFile(join(root, 'top', `${d}-file`), d);
+    }
+    for (const list of [await walk({ root, followSymlinks: false }), await walkAnywhere({ root, followSymlinks: false, selection: { include: [], exclude: [] } })]) {
+      const paths = list.entries.map((e) => e.path);
+      expect(paths.length).toBeGreaterThan(NAMES.length * NAMES.length);
+      expect(paths).toEqual([...paths].sort(comparePaths));
+      expect(new Set(paths).size).toBe(paths.length);
+    }
+  });
+});
