@@ -7,27 +7,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { compileJobSchema } from './schema-validator.js';
 import type { Issue, Segment } from './issues.js';
 import { schemaMessage } from './schema-messages.js';
 
 /** Where the schema lives: `schemas/` at the package root (for src/, dist/ and the CLI bundle alike). */
 export const SCHEMA_URL = pathToFileURL(join(PACKAGE_ROOT, 'schemas', 'jobs.schema.json'));
 
-/**
- * Non-standard annotations the schema uses for messages; VS Code's YAML and JSON support understands
- * `patternErrorMessage` too. `emptyErrorMessage` is ours: the message for an empty or missing mapping.
- */
-const MESSAGE_KEYWORDS = ['patternErrorMessage', 'emptyErrorMessage'];
-
 let cached: { schema: AnySchemaObject; validate: ValidateFunction } | undefined;
 
 function compiled(): { schema: AnySchemaObject; validate: ValidateFunction } {
   if (!cached) {
     const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as AnySchemaObject;
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-    ajv.addVocabulary(MESSAGE_KEYWORDS);
-    cached = { schema, validate: ajv.compile(schema) };
+    cached = { schema, validate: compileJobSchema(schema) };
   }
   return cached;
 }
