@@ -126,6 +126,22 @@ export function backendContract(name: string, make: () => Promise<ContractFixtur
       expect(l.skipped.filter((s) => s.reason === 'partial')).toEqual([]);
     });
 
+    it('a source that fails at once leaves nothing behind, not even later', async () => {
+      const overQuota = () => new MegamirrorError('over-quota', 'over quota');
+      for (let i = 0; i < 20; i++) {
+        // Refused when opened, or opened and failing on its first read (a remote's first request).
+        const refused: WriteSource = { open: () => Promise.reject(overQuota()) };
+        const failing: WriteSource = { open: async () => new Readable({ read() { this.destroy(overQuota()); } }) };
+        await expect(b.write(`q${i}`, refused, { size: 10, mtimeMs: T })).rejects.toMatchObject({ code: 'over-quota' });
+        await expect(b.write(`r${i}`, failing, { size: 10, mtimeMs: T })).rejects.toMatchObject({ code: 'over-quota' });
+      }
+      // A temporary file still being created when the write gave up would show up only now.
+      await new Promise((r) => setTimeout(r, 50));
+      const l = await b.list();
+      expect(l.entries).toEqual([]);
+      expect(l.skipped.filter((s) => s.reason === 'partial')).toEqual([]);
+    });
+
     it('deletes files and removes empty folders', async () => {
       await b.mkdir('d');
       await put(b, 'd/f', 'x');

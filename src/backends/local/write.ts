@@ -1,4 +1,5 @@
-import { createWriteStream, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, renameSync, utimesSync, writeFileSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { rename, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -26,6 +27,7 @@ export async function atomicWrite(
   final: string, where: string, content: WriteSource, meta: WriteMeta, signal?: AbortSignal,
 ): Promise<void> {
   const tmp = join(dirname(final), partialName(basename(final)));
+  let out: WriteStream | undefined;
   try {
     signal?.throwIfAborted();
     let written: number;
@@ -44,9 +46,12 @@ export async function atomicWrite(
     } else if (content.localPath !== undefined) {
       written = await copyByChunks(content.localPath, tmp, meta.size, signal, content.onProgress);
     } else {
+      // The source first: a stream that fails to open (over quota) must not race the creation
+      // of the partial file with its removal below.
+      const input = await content.open();
       let n = 0;
-      const out = createWriteStream(tmp, { flags: 'wx', highWaterMark: STREAM_CHUNK });
-      await pipeline(await content.open(), counter((b) => { n += b; content.onProgress?.(b); }), out, { signal });
+      out = createWriteStream(tmp, { flags: 'wx', highWaterMark: STREAM_CHUNK });
+      await pipeline(input, counter((b) => { n += b; content.onProgress?.(b); }), out, { signal });
       written = n;
     }
     signal?.throwIfAborted();
@@ -58,6 +63,12 @@ export async function atomicWrite(
     signal?.throwIfAborted();
     await rename(tmp, final);
   } catch (err) {
+    // A write stream still opening would create the file after the rm: let it close first.
+    if (out !== undefined && !out.closed) {
+      const closed = once(out, 'close').catch(() => undefined);
+      out.destroy();
+      await closed;
+    }
     await rm(tmp, { force: true }).catch(() => undefined);
     throw signal?.aborted ? new MegamirrorError('interrupted', 'interrupted', { where }) : fromSystemError(err, where);
   }
