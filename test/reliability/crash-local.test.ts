@@ -71,8 +71,9 @@ describe('SIGKILL at random moments (local -> local)', () => {
       const firstId = JSON.parse(await readFile(join(root, 'first.json'), 'utf8')).jobs[0].snapshot.id as string;
       await writeVersion(src, b);
       const before = await hashes(src);
-      const actions = await plannedActions(['-c', jobs]);
+      // Snapshots are named by their start second: plan (and run) in a later one than the first.
       await new Promise((r) => setTimeout(r, 1100));
+      const actions = await plannedActions(['-c', jobs]);
       const kill = killPlan(seed, t, { fullMs: calibration.fullMs, actions });
       const { finished } = await killAt(['run', '-v', '-c', jobs], kill);
       const listed = JSON.parse((await runCli(['snapshots', 's', '--json', '-c', jobs])).stdout).snapshots as Array<{ id: string; complete: boolean }>;

@@ -41,8 +41,9 @@ describe('SIGKILL at random moments (snapshot local -> MEGA)', () => {
       expect(calibration.code).toBe(0);
       const firstId = JSON.parse(await readFile(join(m.root, 'first.json'), 'utf8')).jobs[0].snapshot.id as string;
       await writeVersion(src, b);
-      const actions = await plannedActions(cli(['snap']), m.env, m.root);
+      // Snapshots are named by their start second: plan (and run) in a later one than the first.
       await new Promise((r) => setTimeout(r, 1100));
+      const actions = await plannedActions(cli(['snap']), m.env, m.root);
       const kill = killPlan(seed, t, { fullMs: calibration.fullMs, actions });
       const { finished } = await killAt(cli(['run', 'snap', '-v']), { ...kill, env: m.env, cwd: m.root });
       const listed = JSON.parse((await m.cli(['snapshots', 'snap', '--json'])).stdout).snapshots as Array<{ id: string; complete: boolean }>;
