@@ -18,6 +18,8 @@ import type { RelPath } from './types.js';
 export interface Filter {
   /** True when the includes are the default `**`: every folder is mirrored, empty ones too. */
   readonly includesEverything: boolean;
+  /** No include narrows and no exclude removes anything: every path is selected. */
+  readonly selectsEverything: boolean;
   selectsFile(path: RelPath): boolean;
   /** `excluded`: skip it and all below; `descend`: look inside; `barren`: nothing below can be included. */
   dirVerdict(path: RelPath): 'excluded' | 'descend' | 'barren';
@@ -36,6 +38,7 @@ export function compileFilter(include: readonly string[], exclude: readonly stri
   const excluded = exc.length === 0 ? () => false : (p: RelPath) => exc.some((m) => m.match(p));
   return {
     includesEverything,
+    selectsEverything: includesEverything && exc.length === 0,
     selectsFile: (p) => included(p) && !excluded(p),
     dirVerdict(p) {
       if (excludedDir(p)) return 'excluded';

@@ -30,13 +30,21 @@ export function planMirror(input: MirrorPlanInput): Plan {
   const keyOf = destination.capabilities.caseInsensitive
     ? (p: RelPath) => p.toLowerCase()
     : (p: RelPath) => p;
-  const dst = new Map<string, Entry>();
-  for (const e of destination.listing.entries) dst.set(keyOf(e.path), e);
+  const dstEntries = destination.listing.entries;
+  const partnerOf = destination.capabilities.caseInsensitive || !isSortedByPath(dstEntries)
+    ? partnerByKey(dstEntries, keyOf)
+    : partnerByMerge(dstEntries);
+  /** Destination entries some source entry answers for (by index in dstEntries). */
+  const claimed = new Uint8Array(dstEntries.length);
 
   const warnings: Warning[] = [...source.listing.warnings, ...destination.listing.warnings];
   const skipped = [...source.listing.skipped, ...destination.listing.skipped];
   const b = new ActionBuckets();
-  const matched = new Set<string>();
+  /**
+   * Whether a source key was taken already (a second entry with it collides). Keys of a sorted
+   * listing repeat next to each other, so only case-folding needs a set.
+   */
+  const taken = takenKeys(destination.capabilities.caseInsensitive ?? false);
   /** Destination folders removed to make room for a file: everything below goes with them. */
   const cleared: RelPath[] = [];
   let unchanged = 0;
@@ -45,19 +53,20 @@ export function planMirror(input: MirrorPlanInput): Plan {
   /** Source folders skipped as name collisions: what lies below them would land in their twin. */
   const collided: RelPath[] = [];
   for (const s of selectEntries(source.listing, filter)) {
-    const key = keyOf(s.path);
-    const inside = collided.find((c) => isWithin(s.path, c));
+    const inside = collided.length === 0 ? undefined : collided.find((c) => isWithin(s.path, c));
     if (inside !== undefined) {
       skipped.push({ path: s.path, reason: 'name-collision', detail: `inside ${inside}, which the destination sees as the same name as another folder` });
       continue;
     }
-    if (matched.has(key)) {
+    const key = keyOf(s.path);
+    if (taken.take(key)) {
       skipped.push({ path: s.path, reason: 'name-collision', detail: 'the destination sees it as the same name as another entry' });
       if (s.kind === 'dir') collided.push(s.path);
       continue;
     }
-    matched.add(key);
-    const d = dst.get(key);
+    const at = partnerOf(s.path);
+    if (at >= 0) claimed[at] = 1;
+    const d = at >= 0 ? dstEntries[at]! : undefined;
     if (d === undefined) {
       b.create(s, 'missing');
     } else if (s.kind === 'dir' && d.kind === 'dir') {
@@ -92,9 +101,10 @@ export function planMirror(input: MirrorPlanInput): Plan {
   // What the source could not read (a folder without permission) is unknown, not gone: its copy at
   // the destination is kept, never deleted as "not in source".
   const unreadable = source.listing.skipped.filter((k) => k.reason === 'unreadable').map((k) => keyOf(k.path));
-  for (const d of destination.listing.entries) {
-    if (matched.has(keyOf(d.path)) && !cleared.includes(d.path)) continue;
-    const underCleared = cleared.find((c) => isWithin(d.path, c));
+  for (let j = 0; j < dstEntries.length; j++) {
+    const d = dstEntries[j]!;
+    if (claimed[j] === 1 && (cleared.length === 0 || !cleared.includes(d.path))) continue;
+    const underCleared = cleared.length === 0 ? undefined : cleared.find((c) => isWithin(d.path, c));
     if (underCleared !== undefined) {
       b.removal(d, 'type-conflict', 'clear');
     } else if (unreadable.length > 0 && unreadable.some((u) => isWithin(keyOf(d.path), u))) {
@@ -110,7 +120,7 @@ export function planMirror(input: MirrorPlanInput): Plan {
     // Shadowed same-named copies of a file (MEGA allows them): removed where the mirror manages
     // the name (the source selects it: the copies are stale extras of a file we keep equal), or
     // where the job deletes anyway (the name itself goes). By id: the path names the winner.
-    if (k.reason === 'duplicate' && k.id !== undefined && (input.deleteExtraneous || matched.has(keyOf(k.path)))) {
+    if (k.reason === 'duplicate' && k.id !== undefined && (input.deleteExtraneous || taken.has(keyOf(k.path)))) {
       b.clear.push({ op: 'delete', phase: 'clear', path: k.path, reason: 'duplicate', size: k.size ?? 0, id: k.id });
     }
   }
@@ -133,6 +143,67 @@ function copyOf(s: FileEntry, reason: 'missing' | 'size-differs' | 'mtime-differ
   const a: Action = { op: 'copy', phase: 'transfer', path: s.path, reason, size: s.size, mtimeMs: s.mtimeMs };
   if (d) a.previous = { size: d.size, mtimeMs: d.mtimeMs };
   return a;
+}
+
+/**
+ * The index of the destination entry with a source path, for source paths asked in `comparePaths`
+ * order: one cursor walks the sorted destination listing alongside the source (no map of 100,000
+ * paths to build; an unchanged tree finds each partner at the cursor).
+ */
+function partnerByMerge(dst: readonly Entry[]): (path: RelPath) => number {
+  let j = 0;
+  return (path) => {
+    while (j < dst.length) {
+      const here = dst[j]!.path;
+      if (here === path) return j;
+      if (comparePaths(here, path) > 0) return -1;
+      j++;
+    }
+    return -1;
+  };
+}
+
+/** The same, by key (case-folded on case-insensitive destinations, whose order differs). */
+function partnerByKey(dst: readonly Entry[], keyOf: (p: RelPath) => string): (path: RelPath) => number {
+  const index = new Map<string, number>();
+  dst.forEach((e, i) => index.set(keyOf(e.path), i));
+  return (path) => index.get(keyOf(path)) ?? -1;
+}
+
+interface TakenKeys {
+  /** Records `key`; true when it was recorded before. Keys come in source order. */
+  take(key: string): boolean;
+  has(key: string): boolean;
+}
+
+function takenKeys(caseFolded: boolean): TakenKeys {
+  const all = new Set<string>();
+  if (caseFolded) {
+    return {
+      take: (key) => all.size === all.add(key).size,
+      has: (key) => all.has(key),
+    };
+  }
+  let last: string | undefined;
+  const kept: string[] = [];
+  return {
+    take(key) {
+      if (key === last) return true;
+      last = key;
+      kept.push(key);
+      return false;
+    },
+    // Rare (a destination with duplicate names): a set built on first use.
+    has(key) {
+      if (all.size !== kept.length) for (const k of kept) all.add(k);
+      return all.has(key);
+    },
+  };
+}
+
+function isSortedByPath(entries: readonly Entry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (comparePaths(entries[i - 1]!.path, entries[i]!.path) >= 0) return false;
+  return true;
 }
 
 function wouldSelect(e: Entry, filter: Filter): boolean {

@@ -4,9 +4,11 @@ import type { Entry, Listing } from './types.js';
 
 /**
  * The source entries a job takes: selected files, and the folders that are kept (see `Filter`).
- * Input must be sorted with `comparePaths`; the output keeps that order.
+ * Input must be sorted with `comparePaths`; the output keeps that order (and may be the input's
+ * own array, when the filter selects everything: do not modify it).
  */
-export function selectEntries(listing: Listing, filter: Filter): Entry[] {
+export function selectEntries(listing: Listing, filter: Filter): readonly Entry[] {
+  if (filter.selectsEverything) return listing.entries;
   const candidates: Entry[] = [];
   const keptDirs = new Set<string>();
   let excludedDir: string | null = null;
