@@ -52,6 +52,6 @@ const aheadOfTime = {
   },
 };
 
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/megamirror.mjs', plugins: [aheadOfTime] });
+await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/megamirror.mjs', plugins: [aheadOfTime] });
 await build({ ...common, entryPoints: ['src/backends/local/walk-worker.ts'], outfile: 'dist/walk-worker.mjs' });
 chmodSync(`${root}/dist/megamirror.mjs`, 0o755);

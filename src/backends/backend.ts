@@ -115,6 +115,12 @@ export interface ListOptions extends OpOptions {
    * the planner filters again.
    */
   selection?: { include: string[]; exclude: string[] };
+  /**
+   * The caller's thread would only wait for this listing (the other side lists on a worker
+   * thread): a backend that lists on a worker may list here instead, sparing a thread start and
+   * the hand-over of the result.
+   */
+  here?: boolean;
 }
 
 /** Where a write's bytes come from: a stream opener, and a local file path when there is one. */

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { MegamirrorError } from '../errors.js';
 import { VERSION } from '../version.js';

@@ -21,9 +21,13 @@ export async function scanBoth(job: Job, src: Backend, dst: Backend, signal?: Ab
   if (dstRoot === 'not-a-folder') {
     throw new MegamirrorError('not-a-folder', 'the destination is not a folder', { where: `${job.name}: ${dst.display}` });
   }
+  // Two local sides: the source walks on a worker thread, the destination on this one, which
+  // would otherwise only wait (one thread start and one listing hand-over fewer). With MEGA on
+  // either side this thread decrypts the MEGA listing, and the local walk stays on a worker.
+  const bothLocal = src.localPath !== undefined && dst.localPath !== undefined;
   const [source, destination] = await Promise.all([
     src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', selection: { include: job.include, exclude: job.exclude }, signal }),
-    dstRoot === 'missing' ? Promise.resolve<Listing>({ entries: [], skipped: [], warnings: [] }) : dst.list({ signal }),
+    dstRoot === 'missing' ? Promise.resolve<Listing>({ entries: [], skipped: [], warnings: [] }) : dst.list({ signal, ...(bothLocal ? { here: true } : {}) }),
   ]);
   return { filter, source, destination, destinationRoot: dstRoot };
 }

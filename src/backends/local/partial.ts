@@ -18,5 +18,6 @@ export function partialName(finalName: string): string {
 }
 
 export function isPartialName(name: string): boolean {
-  return MARKER.test(name);
+  // Asked for every name a scan meets: the cheap tests first.
+  return name.charCodeAt(0) === 46 && name.endsWith('.mmpartial') && MARKER.test(name);
 }

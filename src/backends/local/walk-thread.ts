@@ -13,12 +13,13 @@ const haveWorker = existsSync(WORKER_SCRIPT);
 /**
  * Walk on a worker thread when the worker script is built and the walk needs no callback (a
  * `prune` function cannot cross threads; a `selection`, which then stands for it, can), so two
- * local sides scan in parallel on two cores. Otherwise the same walk runs here.
+ * local sides scan in parallel on two cores. Otherwise, or when asked to (`here`: the calling
+ * thread is free while the other side walks on a worker), the same walk runs here.
  */
-export function walkAnywhere(o: WalkOptions & { selection?: { include: string[]; exclude: string[] } }): Promise<WalkResult> {
-  if (!haveWorker || (o.prune !== undefined && o.selection === undefined)) return walk(o);
+export function walkAnywhere(o: WalkOptions & { selection?: { include: string[]; exclude: string[] }; here?: boolean }): Promise<WalkResult> {
+  if (o.here === true || !haveWorker || (o.prune !== undefined && o.selection === undefined)) return walk(o);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SCRIPT);
+    const worker = takeSpare() ?? new Worker(WORKER_SCRIPT);
     const onAbort = () => {
       void worker.terminate();
       reject(new MegamirrorError('interrupted', 'interrupted while scanning', { where: o.root }));
@@ -39,4 +40,29 @@ export function walkAnywhere(o: WalkOptions & { selection?: { include: string[];
     });
     worker.postMessage({ root: o.root, followSymlinks: o.followSymlinks, ...(o.selection ? { selection: o.selection } : {}) });
   });
+}
+
+/** A worker started ahead of need (see prewarmWalker), kept from holding the process open. */
+let spare: Worker | undefined;
+
+/**
+ * Start a walk worker now, while the caller still loads and checks its job file: a thread takes
+ * 50-60 ms to boot, which otherwise lies on the critical path of every local scan. Unused, it
+ * keeps nothing alive (unref'd) and is dropped at exit.
+ */
+export function prewarmWalker(): void {
+  if (!haveWorker || spare !== undefined) return;
+  spare = new Worker(WORKER_SCRIPT);
+  spare.unref();
+  // A failure to boot surfaces on first use instead: that walk then starts its own worker.
+  spare.once('error', () => {
+    spare = undefined;
+  });
+}
+
+function takeSpare(): Worker | undefined {
+  const w = spare;
+  spare = undefined;
+  w?.ref();
+  return w;
 }

@@ -96,10 +96,12 @@ function readFolder(o: WalkOptions, out: WalkResult, f: Folder, queue: Folder[])
     return [];
   }
   const entries: Entry[] = [];
-  const seen = new Set<string>();
+  /** Non-ASCII names seen in this folder: only they can meet a twin in another normal form. */
+  let seen: Set<string> | undefined;
   for (const d of dirents) {
     const raw = d.name;
-    const name = isAscii(raw) ? raw : raw.normalize('NFC');
+    const ascii = isAscii(raw);
+    const name = ascii ? raw : raw.normalize('NFC');
     const path = joinRel(f.rel, name);
     if (isPartialName(raw)) {
       out.skipped.push({ path, reason: 'partial' });
@@ -110,11 +112,14 @@ function readFolder(o: WalkOptions, out: WalkResult, f: Folder, queue: Folder[])
       out.skipped.push({ path, reason: 'unsafe-name', detail: unsafe });
       continue;
     }
-    if (seen.has(name)) {
-      out.skipped.push({ path, reason: 'name-collision', detail: 'the same name in NFC and NFD forms' });
-      continue;
+    if (!ascii) {
+      seen ??= new Set<string>();
+      if (seen.has(name)) {
+        out.skipped.push({ path, reason: 'name-collision', detail: 'the same name in NFC and NFD forms' });
+        continue;
+      }
+      seen.add(name);
     }
-    seen.add(name);
     const diskPath = f.disk === '' ? raw : `${f.disk}/${raw}`;
     if (name !== raw) out.diskNames.set(path, diskPath);
     const e = visit(o, out, d, path, diskPath, f.ancestry, queue);
