@@ -23,7 +23,7 @@ async function sha1File(file) {
   return h.digest('hex');
 }
 
-async function startEmulator(repo, dir) {
+export async function startEmulator(repo, dir) {
   const cli = join(repo, 'dist', 'emulator', 'cli.js');
   const child = spawn(process.execPath, [cli, '--port', '0', '--state', dir, '--account', `${EMAIL}:${PASSWORD}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {

@@ -68,6 +68,32 @@ export function verdicts(scenarios) {
       ? 'bigfile vs cp: not measured'
       : `bigfile: megamirror throughput is ${(1 / r).toFixed(2)}x cp's (target >= 0.9x): ${1 / r >= 0.9 ? 'MET' : 'MISSED'}`);
   }
+  const mib = (kib) => (kib / 1024).toFixed(0);
+  const planMm = plan?.tools.find((x) => x.tool === 'megamirror');
+  if (planMm?.peakRssKiB) {
+    const mb = (planMm.peakRssKiB * 1024) / 1e6;
+    out.push(`plan memory: megamirror peak RSS ${mib(planMm.peakRssKiB)} MiB = ${mb.toFixed(0)} MB (target < 150 MB): ${mb < 150 ? 'MET' : 'MISSED'}`);
+  }
+  const megaplan = by('megaplan');
+  const local = megaplan?.tools.find((x) => x.tool === 'megamirror local');
+  if (local) {
+    const r = ratioVsMegamirror(megaplan, local);
+    out.push(r == null
+      ? 'megaplan: not measured'
+      : `megaplan: planning against MEGA takes ${r.toFixed(2)}x the local plan (target < 3x): ${r < 3 ? 'MET' : 'MISSED'}`);
+  }
+  const scale = scenarios.filter((s) => s.name.startsWith('scale-') && s.tools[0]?.stats).sort((a, b) => a.files - b.files);
+  for (let i = 1; i < scale.length; i++) {
+    const [a, b] = [scale[i - 1], scale[i]];
+    const [ta, tb] = [a.tools[0], b.tools[0]];
+    const n = b.files / a.files;
+    const time = tb.stats.median / ta.stats.median;
+    const rss = tb.peakRssKiB / ta.peakRssKiB;
+    // Linear: per-file cost no higher at the larger size (a 25% margin for noise and fixed costs
+    // amortized unevenly).
+    const linear = time <= n * 1.25 && rss <= n * 1.25;
+    out.push(`scale ${a.files} -> ${b.files} files (${n}x): time ${time.toFixed(1)}x, peak RSS ${rss.toFixed(1)}x (${mib(ta.peakRssKiB)} -> ${mib(tb.peakRssKiB)} MiB): ${linear ? 'no faster than linear (MET)' : 'faster than linear (MISSED)'}`);
+  }
   return out;
 }
 

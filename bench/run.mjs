@@ -3,7 +3,8 @@
 // does not have). Every run writes into a new empty folder, `sync`ed before the timing starts;
 // the folders are deleted only at the end (see docs/performance.md for why).
 //
-//   npm run bench [-- --quick | --full] [-- --only plan,copy,bigfile,mega] [-- --runs N] [-- --build] [-- --no-profile] [-- --mega-full]
+//   npm run bench [-- --quick | --full] [-- --only plan,copy,bigfile,mega,megaplan] [-- --runs N] [-- --build] [-- --no-profile] [-- --mega-full]
+//   npm run bench -- --only scale          # plan time and memory at 10k, 100k and 1M files (opt-in: long)
 //
 // Prints one table and writes .bench-cache/results.json; docs/performance.md discusses the results.
 
@@ -14,14 +15,18 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { megaVerdicts, MEGA_SIZES_MIB, scenarioMega } from './mega.mjs';
+import { megaVerdicts, MEGA_SIZES_MIB, scenarioMega, startEmulator } from './mega.mjs';
+import { EMAIL as MEGA_EMAIL, PASSWORD as MEGA_PASSWORD, REMOTE_ROOT, ensureMegaTree } from './mega-tree.mjs';
 import { stats, timed } from './measure.mjs';
 import { renderSummary, summarize } from './profile-summary.mjs';
 import { renderTable, verdicts, writeResults } from './report.mjs';
 import { commands, ensureBuild, ensurePeers, writeJobFile } from './tools.mjs';
-import { compareTrees, ensureBigFile, ensureTree, hashSample, listTree, samplePaths, sha1File } from './trees.mjs';
+import { GENERATOR_VERSION, compareTrees, ensureBigFile, ensureTree, hashSample, listTree, samplePaths, sha1File } from './trees.mjs';
 
-const SCENARIOS = ['plan', 'copy', 'bigfile', 'mega'];
+const SCENARIOS = ['plan', 'copy', 'bigfile', 'mega', 'megaplan'];
+/** Opt-in (`--only scale`): builds 1,000,000-file trees, far over the default run's 10 minutes. */
+const EXTRA_SCENARIOS = ['scale'];
+const SCALE_FILES = [10_000, 100_000, 1_000_000];
 const SEED = 20240101;
 const BIG_MIB = 1024;
 
@@ -37,7 +42,7 @@ const { values: opt } = parseArgs({
   },
 });
 const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : SCENARIOS;
-for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(', ')})`);
+for (const s of only) if (![...SCENARIOS, ...EXTRA_SCENARIOS].includes(s)) throw new Error(`--only: unknown scenario "${s}" (${[...SCENARIOS, ...EXTRA_SCENARIOS].join(', ')})`);
 // The first full copy runs on 20,000 files by default: five runs of each tool on 100,000 files
 // take about 13 minutes here (megamirror alone ~80 s a run), over the 10 minute budget. --full
 // copies the 100,000 files.
@@ -75,16 +80,16 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
  * `specFor(tool, i)` prepares run i untimed and returns the command; `check(tool, result, i)`
  * returns a problem or null. A tool whose check fails is FAILED, not timed, and not run again.
  */
-async function measureTools({ name, description, tools, specFor, check, note }) {
+async function measureTools({ name, description, tools, specFor, check, note, runs: count = runs }) {
   const rows = Object.fromEntries(tools.map((t) => [t, { tool: t, command: null, status: 'ok', runs: [] }]));
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < count; i++) {
     for (let k = 0; k < tools.length; k++) {
       const tool = tools[(i + k) % tools.length];
       const row = rows[tool];
       if (row.status !== 'ok') continue;
       const spec = await specFor(tool, i);
       row.command = spec.display;
-      const r = await timed(spec, { scratch: work });
+      const r = await timed(spec, { scratch: work, ...(spec.env ? { env: spec.env } : {}) });
       const problem = r.code !== 0 ? `exit ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ')}` : await check(tool, r, i);
       if (problem) {
         row.status = 'failed';
@@ -94,7 +99,7 @@ async function measureTools({ name, description, tools, specFor, check, note }) 
       }
       row.runs.push({ seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssKiB: r.peakRssKiB, loadAvg1: r.loadAvg1 });
       const rss = r.peakRssKiB ? `${(r.peakRssKiB / 1024).toFixed(0)} MiB` : '?';
-      log(`${name}: ${tool.padEnd(10)} run ${i + 1}/${runs}: ${r.seconds.toFixed(3)} s (CPU ${r.cpuSeconds?.toFixed(2) ?? '?'} s), peak RSS ${rss}, load ${r.loadAvg1.toFixed(1)}`);
+      log(`${name}: ${tool.padEnd(10)} run ${i + 1}/${count}: ${r.seconds.toFixed(3)} s (CPU ${r.cpuSeconds?.toFixed(2) ?? '?'} s), peak RSS ${rss}, load ${r.loadAvg1.toFixed(1)}`);
     }
   }
   for (const row of Object.values(rows)) {
@@ -224,6 +229,62 @@ async function scenarioBigFile(big) {
   });
 }
 
+/**
+ * Planning against MEGA: the unchanged tree against a MEGA copy of it in the emulator (its own
+ * process, state built once by bench/mega-tree.mjs) next to the same plan against the local copy,
+ * interleaved. The "÷" column is the MEGA plan's time over the local plan's (target < 3x).
+ */
+async function scenarioMegaPlan(source) {
+  const localCopy = await mirrorCopy(source);
+  const listing = await listTree(source.root);
+  const stateDir = await ensureMegaTree({ repo, cache, tree: { root: source.root }, listing, files: planFiles, seed: SEED, treeVersion: GENERATOR_VERSION, log });
+  const emu = await startEmulator(repo, stateDir);
+  try {
+    const q = JSON.stringify;
+    const jobFile = join(work, 'megaplan-jobs.yaml');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(jobFile, `version: 1\nsettings:\n  state_dir: ${q(join(work, 'megaplan-state'))}\nremotes:\n  mega:\n    type: mega\n    email: \${MEGA_EMAIL}\n    password: \${MEGA_PASSWORD}\n    gateway: ${emu.gateway}\njobs:\n  to-mega:\n    type: mirror\n    source: ${q(source.root)}\n    destination: mega:/${REMOTE_ROOT}\n  to-local:\n    type: mirror\n    source: ${q(source.root)}\n    destination: ${q(localCopy)}\n`);
+    const env = { ...process.env, MEGA_EMAIL, MEGA_PASSWORD };
+    // One untimed login: timed runs reuse the cached session, as a user's scheduled runs do.
+    const warm = await timed({ cmd: process.execPath, args: [build.main, 'plan', 'to-mega', '-c', jobFile] }, { scratch: work, env });
+    if (warm.code !== 0) throw new Error(`megaplan: the first plan (login) failed: ${warm.stderr || warm.stdout}`);
+    const unchanged = new RegExp(`0 files to copy \\(0 B\\), 0 to delete \\(0 B\\), ${source.fileCount} unchanged`);
+    const job = { megamirror: 'to-mega', 'megamirror local': 'to-local' };
+    return await measureTools({
+      name: 'megaplan',
+      description: `unchanged mirror plan, ${source.fileCount} files against a ${source.fileCount + source.dirCount}-node MEGA copy (emulator), next to the same plan against a local copy`,
+      tools: ['megamirror', 'megamirror local'],
+      specFor: (tool) => ({ cmd: process.execPath, args: [build.main, 'plan', job[tool], '-c', jobFile], display: `megamirror plan ${job[tool]} -c JOB`, env }),
+      check: async (_tool, r) => (unchanged.test(r.stdout) ? null : `the plan is not "nothing to do": ${r.stdout.trim().split('\n').slice(-1)[0]}`),
+    });
+  } finally {
+    await emu.stop();
+  }
+}
+
+/**
+ * Growth with tree size: an unchanged local plan of 10,000, 100,000 and 1,000,000 files (each
+ * against a `cp -a` copy), megamirror alone, 3 runs each; time and peak RSS per file should stay
+ * flat (linear growth) from one size to the next.
+ */
+async function scenarioScale(files) {
+  const source = await sourceTree(files);
+  const dst = await mirrorCopy(source);
+  const job = await writeJobFile(join(work, `scale-${files}.yaml`), source.root, dst);
+  const unchanged = new RegExp(`0 files to copy \\(0 B\\), 0 to delete \\(0 B\\), ${source.fileCount} unchanged`);
+  const result = await measureTools({
+    name: `scale-${files}`,
+    description: `unchanged mirror plan, ${source.fileCount} files in ${source.dirCount} folders`,
+    tools: ['megamirror'],
+    runs: Math.min(runs, 3),
+    specFor: () => ({ cmd: process.execPath, args: [build.main, 'plan', '-c', job], display: 'megamirror plan -c JOB' }),
+    check: async (_tool, r) => (unchanged.test(r.stdout) ? null : `the plan is not "nothing to do": ${r.stdout.trim().split('\n').slice(-1)[0]}`),
+    note: (row) => `${((row.stats.median / source.fileCount) * 1e6).toFixed(1)} µs/file, ${((row.peakRssKiB * 1024) / source.fileCount).toFixed(0)} B/file`,
+  });
+  result.files = source.fileCount;
+  return result;
+}
+
 async function sourceTree(files) {
   const tree = await ensureTree({ cache, files, seed: SEED, log });
   const listing = await listTree(tree.root);
@@ -270,6 +331,14 @@ try {
   if (only.includes('bigfile')) {
     const big = await ensureBigFile({ cache, mib: BIG_MIB, seed: SEED, log });
     scenarios.push(await scenarioBigFile(big));
+  }
+
+  if (only.includes('megaplan')) {
+    const source = await sourceTree(planFiles);
+    scenarios.push(await scenarioMegaPlan(source));
+  }
+  if (only.includes('scale')) {
+    for (const files of SCALE_FILES) scenarios.push(await scenarioScale(files));
   }
 
   let mega = null;
