@@ -33,7 +33,8 @@ export async function ensureMegaTree({ repo, cache, tree, listing, files, seed, 
   const emulator = await import(join(repo, 'dist', 'emulator', 'index.js'));
   const { fingerprintBuffer } = await import(join(repo, 'dist', 'backends', 'mega', 'crypto', 'fingerprint.js'));
   const { nodeCrypto } = emulator;
-  const emu = await emulator.startEmulator({ stateDir: dir, accounts: [{ email: EMAIL, password: PASSWORD }] });
+  // Saved once, at close: every save writes the whole state.
+  const emu = await emulator.startEmulator({ stateDir: dir, saveDelayMs: 3_600_000, accounts: [{ email: EMAIL, password: PASSWORD }] });
   try {
     const key = await emu.masterKey(EMAIL, PASSWORD);
     const folder = (parent, name) => {
@@ -49,16 +50,20 @@ export async function ensureMegaTree({ repo, cache, tree, listing, files, seed, 
       const slash = path.lastIndexOf('/');
       handles.set(path, await folder(handles.get(slash < 0 ? '' : path.slice(0, slash)), path.slice(slash + 1)));
     }
+    const filePaths = paths.filter((p) => listing.get(p).kind === 'file');
+    let next = 0;
     let done = 0;
-    for (const path of paths) {
-      const e = listing.get(path);
-      if (e.kind !== 'file') continue;
-      const slash = path.lastIndexOf('/');
-      const data = await readFile(join(tree.root, path));
-      const b = nodeCrypto.buildFile(key, { n: path.slice(slash + 1), c: fingerprintBuffer(data, e.mtimeS).c }, data);
-      await emu.insertNode(EMAIL, { parent: handles.get(slash < 0 ? '' : path.slice(0, slash)), a: b.a, k: b.k, data: b.data, silent: true });
-      if (++done % 20_000 === 0) log(`megaplan: ${done} files inserted`);
-    }
+    const inserter = async () => {
+      while (next < filePaths.length) {
+        const path = filePaths[next++];
+        const slash = path.lastIndexOf('/');
+        const data = await readFile(join(tree.root, path));
+        const b = nodeCrypto.buildFile(key, { n: path.slice(slash + 1), c: fingerprintBuffer(data, listing.get(path).mtimeS).c }, data);
+        await emu.insertNode(EMAIL, { parent: handles.get(slash < 0 ? '' : path.slice(0, slash)), a: b.a, k: b.k, data: b.data, silent: true });
+        if (++done % 20_000 === 0) log(`megaplan: ${done} files inserted`);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, inserter));
   } finally {
     await emu.close();
   }

@@ -34,6 +34,12 @@ export interface EmulatorOptions {
   /** Keep state in this folder (created if missing) instead of memory only. */
   stateDir?: string;
   /**
+   * With stateDir: how long after a change the state is saved, ms (default 20). Every save
+   * writes the whole state, so loading a large tree node by node wants a long delay (close()
+   * always saves).
+   */
+  saveDelayMs?: number;
+  /**
    * Without stateDir, where file bytes live: 'scratch' (default; a temporary folder removed on
    * close: the page cache is much cheaper than fresh process memory) or 'memory'.
    */
@@ -101,7 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       : await DiskBlobStore.scratch();
   const log = options.log ?? ((message: string) => process.stderr.write(message + '\n'));
   const state = new EmulatorState(blobs);
-  const persistence = options.stateDir ? new Persistence(options.stateDir, state, log) : undefined;
+  const persistence = options.stateDir ? new Persistence(options.stateDir, state, log, options.saveDelayMs) : undefined;
   if (persistence) {
     await persistence.load();
     state.onChange = () => persistence.schedule();

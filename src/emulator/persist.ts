@@ -14,6 +14,7 @@ import type { EmulatorState } from './state.js';
 import type { AccountRecord, NodeRecord, SessionRecord } from './types.js';
 
 const FORMAT = 'megamirror-emulator-state';
+/** Default wait between a change and its save. */
 const SAVE_DELAY_MS = 20;
 
 interface StateFile {
@@ -32,6 +33,8 @@ export class Persistence {
     private readonly dir: string,
     private readonly state: EmulatorState,
     private readonly log: (message: string) => void = () => {},
+    /** Each save writes the whole state: bulk loads (a bench tree) want it once, at close. */
+    private readonly saveDelayMs: number = SAVE_DELAY_MS,
   ) {}
 
   static blobDir(dir: string): string {
@@ -68,7 +71,7 @@ export class Persistence {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush().catch((error: unknown) => this.log(`emulator: saving state failed: ${(error as Error).message}`));
-    }, SAVE_DELAY_MS);
+    }, this.saveDelayMs);
     this.timer.unref();
   }
 

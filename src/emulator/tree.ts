@@ -108,7 +108,8 @@ export class NodeTree {
     const out: NodeRecord[] = [];
     for (const node of this.nodes.values()) {
       if (node.p && this.nodes.has(node.p)) continue;
-      out.push(...this.subtree(node.h));
+      // One push per node: spreading a subtree of ~120,000 or more nodes overflows the stack.
+      for (const n of this.subtree(node.h)) out.push(n);
     }
     return out;
   }
