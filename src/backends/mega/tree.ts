@@ -12,7 +12,7 @@
  * - `load()` replaces the content in place, so every holder of the tree sees a refresh.
  */
 
-import { decryptAttributes, fromBase64Url, unwrapKey, type NodeAttributes } from './crypto/index.js';
+import { decryptAttributes, fromBase64Url, keyUnwrapper, type NodeAttributes } from './crypto/index.js';
 
 /** A node as the API sends it (`f`, and `p` replies). */
 export interface WireNode {
@@ -48,7 +48,12 @@ export class NodeTree {
   #drive = '';
   #rubbish = '';
 
-  constructor(private readonly masterKey: Buffer, private readonly user: string) {}
+  /** One decipher for every node key (see keyUnwrapper). */
+  readonly #unwrap: (wrapped: Uint8Array) => Buffer;
+
+  constructor(masterKey: Buffer, private readonly user: string) {
+    this.#unwrap = keyUnwrapper(masterKey);
+  }
 
   /** Replace everything with the nodes of an `f` reply. */
   load(nodes: readonly WireNode[]): void {
@@ -158,7 +163,7 @@ export class NodeTree {
     const raw = wrapped === null ? null : fromBase64Url(wrapped);
     const want = node.t === NODE_FILE ? 32 : 16;
     if (!raw || raw.length !== want) return null;
-    const key = unwrapKey(this.masterKey, raw);
+    const key = this.#unwrap(raw);
     const attrs = decryptAttributes(node.a, key);
     if (!attrs || typeof attrs.n !== 'string') return null;
     return { key, attrs, name: attrs.n.normalize('NFC') };

@@ -31,7 +31,7 @@ export {
   unpackNodeKey,
 } from './nodekey.js';
 export type { FileSecrets, NodeKeyParts } from './nodekey.js';
-export { wrapKey, unwrapKey } from './keywrap.js';
+export { keyUnwrapper, wrapKey, unwrapKey } from './keywrap.js';
 export { EncryptStream, createEncryptStream } from './encrypt-stream.js';
 export type { EncryptResult } from './encrypt-stream.js';
 export { DecryptStream, createDecryptStream } from './decrypt-stream.js';

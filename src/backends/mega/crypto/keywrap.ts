@@ -31,3 +31,17 @@ function checkArgs(masterKey: Uint8Array, key: Uint8Array): void {
     throw new RangeError(`a wrapped key must be a positive multiple of 16 bytes, got ${got}`);
   }
 }
+
+/**
+ * `unwrapKey` for many keys under one master key, with one decipher: ECB without padding keeps no
+ * state between blocks, so `update` alone returns each key. Listing 100,000 nodes created as many
+ * deciphers as nodes (a quarter of a second, and their garbage).
+ */
+export function keyUnwrapper(masterKey: Uint8Array): (wrapped: Uint8Array) => Buffer {
+  requireLength(masterKey, 16, 'master key');
+  const decipher = createDecipheriv('aes-128-ecb', masterKey, null).setAutoPadding(false);
+  return (wrapped) => {
+    checkArgs(masterKey, wrapped);
+    return decipher.update(wrapped);
+  };
+}

@@ -6,6 +6,7 @@ import {
   randomFileSecrets,
   randomFolderKey,
   toBase64Url,
+  keyUnwrapper,
   unpackNodeKey,
   unwrapKey,
   wrapKey,
@@ -50,9 +51,20 @@ describe('key wrapping', () => {
     }
   });
 
+  it('one unwrapper gives what unwrapKey gives, key after key, 16 and 32 bytes mixed', () => {
+    const unwrap = keyUnwrapper(master);
+    for (let i = 0; i < 200; i++) {
+      const key = i % 3 === 0 ? randomFolderKey() : packNodeKey({ ...randomFileSecrets(), macCondensed: Buffer.alloc(8, i) });
+      const wrapped = wrapKey(master, key);
+      expect(unwrap(wrapped).equals(key)).toBe(true);
+      expect(unwrap(wrapped).equals(unwrapKey(master, wrapped))).toBe(true);
+    }
+  });
+
   it.each([0, 8, 24, 33])('refuses a %i-byte key with RangeError', (len) => {
     expect(() => wrapKey(master, Buffer.alloc(len))).toThrow(RangeError);
     expect(() => unwrapKey(master, Buffer.alloc(len))).toThrow(RangeError);
+    expect(() => keyUnwrapper(master)(Buffer.alloc(len))).toThrow(RangeError);
   });
 
   it('refuses a master key that is not 16 bytes', () => {
