@@ -17,19 +17,35 @@ export interface Scan {
  */
 export async function scanBoth(job: Job, src: Backend, dst: Backend, signal?: AbortSignal): Promise<Scan> {
   const filter = compileFilter(job.include, job.exclude);
-  const [, dstRoot] = await Promise.all([requireSourceRoot(job, src), dst.probeRoot()]);
-  if (dstRoot === 'not-a-folder') {
-    throw new MegamirrorError('not-a-folder', 'the destination is not a folder', { where: `${job.name}: ${dst.display}` });
-  }
+  // Each side lists as soon as its own root checks out, not after both do: probing a MEGA root
+  // logs in and fetches the whole tree, and the local side's walk should not wait for that.
+  const stop = new AbortController();
+  const either = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   // Two local sides: the source walks on a worker thread, the destination on this one, which
   // would otherwise only wait (one thread start and one listing hand-over fewer). With MEGA on
   // either side this thread decrypts the MEGA listing, and the local walk stays on a worker.
   const bothLocal = src.localPath !== undefined && dst.localPath !== undefined;
-  const [source, destination] = await Promise.all([
-    src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', selection: { include: job.include, exclude: job.exclude }, signal }),
-    dstRoot === 'missing' ? Promise.resolve<Listing>({ entries: [], skipped: [], warnings: [] }) : dst.list({ signal, ...(bothLocal ? { here: true } : {}) }),
-  ]);
-  return { filter, source, destination, destinationRoot: dstRoot };
+  const source = (async () => {
+    await requireSourceRoot(job, src);
+    return src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', selection: { include: job.include, exclude: job.exclude }, signal: either });
+  })();
+  const destination = (async () => {
+    const root = await dst.probeRoot();
+    if (root === 'not-a-folder') {
+      throw new MegamirrorError('not-a-folder', 'the destination is not a folder', { where: `${job.name}: ${dst.display}` });
+    }
+    const listing: Listing = root === 'missing' ? { entries: [], skipped: [], warnings: [] } : await dst.list({ signal: either, ...(bothLocal ? { here: true } : {}) });
+    return { root: root as 'ok' | 'missing', listing };
+  })();
+  try {
+    const [s, d] = await Promise.all([source, destination]);
+    return { filter, source: s, destination: d.listing, destinationRoot: d.root };
+  } catch (err) {
+    // The first failure is the answer: stop the other side and let it settle before returning.
+    stop.abort();
+    await Promise.allSettled([source, destination]);
+    throw err;
+  }
 }
 
 /** A source root that is missing or not a folder is an error, never an empty listing. */
