@@ -31,9 +31,12 @@ export function planMirror(input: MirrorPlanInput): Plan {
     ? (p: RelPath) => p.toLowerCase()
     : (p: RelPath) => p;
   const dstEntries = destination.listing.entries;
-  const partnerOf = destination.capabilities.caseInsensitive || !isSortedByPath(dstEntries)
-    ? partnerByKey(dstEntries, keyOf)
-    : partnerByMerge(dstEntries);
+  const selected = selectEntries(source.listing, filter);
+  // One cursor over both listings when both come in path order (every backend lists that way)
+  // and names compare exactly; otherwise an index by key. Never a merge over a misordered
+  // listing: its unmatched destination entries would be planned as deletions.
+  const inOrder = !destination.capabilities.caseInsensitive && isSortedByPath(selected) && isSortedByPath(dstEntries);
+  const partnerOf = inOrder ? partnerByMerge(dstEntries) : partnerByKey(dstEntries, keyOf);
   /** Destination entries some source entry answers for (by index in dstEntries). */
   const claimed = new Uint8Array(dstEntries.length);
 
@@ -41,10 +44,10 @@ export function planMirror(input: MirrorPlanInput): Plan {
   const skipped = [...source.listing.skipped, ...destination.listing.skipped];
   const b = new ActionBuckets();
   /**
-   * Whether a source key was taken already (a second entry with it collides). Keys of a sorted
-   * listing repeat next to each other, so only case-folding needs a set.
+   * Whether a source key was taken already (a second entry with it collides). Keys of a listing
+   * in path order repeat next to each other; case-folded or misordered keys need a set.
    */
-  const taken = takenKeys(destination.capabilities.caseInsensitive ?? false);
+  const taken = takenKeys(!inOrder);
   /** Destination folders removed to make room for a file: everything below goes with them. */
   const cleared: RelPath[] = [];
   let unchanged = 0;
@@ -52,7 +55,7 @@ export function planMirror(input: MirrorPlanInput): Plan {
 
   /** Source folders skipped as name collisions: what lies below them would land in their twin. */
   const collided: RelPath[] = [];
-  for (const s of selectEntries(source.listing, filter)) {
+  for (const s of selected) {
     const inside = collided.length === 0 ? undefined : collided.find((c) => isWithin(s.path, c));
     if (inside !== undefined) {
       skipped.push({ path: s.path, reason: 'name-collision', detail: `inside ${inside}, which the destination sees as the same name as another folder` });
@@ -176,9 +179,9 @@ interface TakenKeys {
   has(key: string): boolean;
 }
 
-function takenKeys(caseFolded: boolean): TakenKeys {
+function takenKeys(needsSet: boolean): TakenKeys {
   const all = new Set<string>();
-  if (caseFolded) {
+  if (needsSet) {
     return {
       take: (key) => all.size === all.add(key).size,
       has: (key) => all.has(key),

@@ -115,6 +115,18 @@ describe('planMirror', () => {
     expect(p.skipped.map((s) => `${s.reason} ${s.path}`)).toEqual(['name-collision docs', 'name-collision docs/a.txt']);
   });
 
+  it('pairs listings out of path order just as well (never plans a present file as missing or extra)', () => {
+    const spec = { 'a/x.txt': file(1), 'a-b.txt': file(2), 'b/c/d.txt': file(3), 'B.txt': file(4) };
+    const sorted = plan(tree(spec), tree({ ...spec, 'gone.txt': file(5) }));
+    const reversed = (l: Listing): Listing => ({ ...l, entries: [...l.entries].reverse() });
+    for (const [src, dst] of [[reversed(tree(spec)), tree({ ...spec, 'gone.txt': file(5) })], [tree(spec), reversed(tree({ ...spec, 'gone.txt': file(5) }))]] as const) {
+      const p = plan(src, dst);
+      expect(lines(p)).toEqual(['delete gone.txt not-in-source']);
+      expect(p.unchanged).toBe(4);
+    }
+    expect(lines(sorted)).toEqual(['delete gone.txt not-in-source']);
+  });
+
   it('keeps what the destination holds below a source folder that could not be read', () => {
     const src = tree({ closed: dir, keep: file(1) });
     src.skipped.push({ path: 'closed', reason: 'unreadable' });
