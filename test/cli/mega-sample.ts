@@ -3,20 +3,11 @@
  * spaces, unicode in NFC and NFD, `abc` beside `abc.zip`, empty folders and a deep path.
  */
 import { readTree, type FileSpec } from '../helpers/fs-tree.js';
+import { pattern } from '../helpers/pattern.js';
 
 export const SIZES = [0, 1, 15, 16, 17, 131071, 131072, 131073, 393216, 4718592, 5 * 1024 * 1024 + 3];
 
-export function pattern(size: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { pattern };
 
 export const NFD = 'cafe\u0301 nfd.txt'.normalize('NFD');
 export const sample: Record<string, FileSpec | null> = {

@@ -4,6 +4,7 @@
  */
 import { Storage } from 'megajs';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { pattern } from '../helpers/pattern.js';
 
 export type MegaStorage = any;
 export type MegaFile = any;
@@ -74,17 +75,7 @@ export async function eventually(check: () => boolean, ms = 10_000, what = 'cond
   }
 }
 
-export function pattern(size: number, seed = 1): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { pattern };
 
 /** MAC chunk boundaries in [0, size): 0, 128K, 384K, ... then every 1 MiB. */
 export function chunkStarts(size: number): number[] {

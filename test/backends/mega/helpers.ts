@@ -15,6 +15,7 @@ import type { MegaSession, MegaTimeouts } from '../../../src/backends/mega/sessi
 import { withRetry } from '../../../src/backends/wrappers/retry.js';
 import type { MegaRemoteConfig } from '../../../src/config/types.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { pattern } from '../../helpers/pattern.js';
 
 export const EMAIL = 'mirror@example.com';
 export const PASSWORD = 'correct horse battery staple';
@@ -76,15 +77,4 @@ export async function read(b: Backend, path: string): Promise<Buffer> {
   return buffer(await b.openRead(path));
 }
 
-/** Deterministic bytes (xorshift), so sizes on MAC boundaries are easy to make. */
-export function pattern(size: number, seed = 1): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { pattern };
