@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:
 import { MegamirrorError, fromSystemError } from '../../errors.js';
 import { joinRel, unsafeNameReason } from '../../core/paths.js';
 import type { Entry, Listing, RelPath, SkippedEntry } from '../../core/types.js';
+import { NATIVE_KIND, nativeHelpers, type NativeListing } from './native.js';
 import { isPartialName } from './partial.js';
 
 export interface WalkOptions {
@@ -27,6 +28,8 @@ const FOLDERS_PER_SLICE = 16;
  * Why synchronous calls in slices: a promise per lstat (100,000 of them in flight) cost 4-8x the
  * time of rsync and a 1 GB peak in the benchmark; readdirSync + lstatSync per folder, yielding
  * every few folders so SIGINT and the other side's scan still run, is about 5x faster and flat.
+ * The native helper goes further: one call per folder, files lstat'ed relative to the open
+ * folder, no Stats object per file (a 100,000-file walk: 0.70 -> 0.40-0.50 s here).
  */
 export async function walk(input: WalkOptions): Promise<WalkResult> {
   // Paths below are built by concatenation (cheaper than path.join per entry): no trailing slash.
@@ -84,10 +87,22 @@ interface Folder {
   ancestry: string[];
 }
 
-/** One folder's entries, sorted by name; its subfolders are queued. */
+/** What the folder listing says an entry is, before any stat. */
+type DirentType = 'file' | 'dir' | 'link' | 'other';
+
+/**
+ * One folder's entries, sorted by name; its subfolders are queued. With the native helper the
+ * folder is listed and its files lstat'ed in one call; without it (or when it cannot open the
+ * folder: fs then raises the error to report), readdir and an lstat per file.
+ */
 function readFolder(o: WalkOptions, out: WalkResult, f: Folder, queue: Folder[]): Entry[] {
-  let dirents: Dirent[];
   const base = f.disk === '' ? o.root : `${o.root}/${f.disk}`;
+  const listed = nativeHelpers()?.listFolder(base);
+  if (listed !== undefined && typeof listed !== 'number') {
+    const names = listed.names === '' ? [] : listed.names.split('\0');
+    return admit(out, f, names, (i, path, diskPath) => visitListed(o, out, listed, i, path, diskPath, f.ancestry, queue));
+  }
+  let dirents: Dirent[];
   try {
     dirents = readdirSync(base, { withFileTypes: true });
   } catch (err) {
@@ -95,11 +110,19 @@ function readFolder(o: WalkOptions, out: WalkResult, f: Folder, queue: Folder[])
     out.skipped.push({ path: f.rel, reason: 'unreadable', detail: fromSystemError(err, f.rel).message });
     return [];
   }
+  return admit(out, f, dirents.map((d) => d.name), (i, path, diskPath) => visit(o, out, direntType(dirents[i]!), path, diskPath, f.ancestry, queue));
+}
+
+/**
+ * The name checks every entry passes before it is looked at: leftovers of interrupted copies,
+ * names unsafe elsewhere, NFC/NFD twins. `look` turns the i-th admitted name into an entry.
+ */
+function admit(out: WalkResult, f: Folder, names: string[], look: (i: number, path: RelPath, diskPath: string) => Entry | null): Entry[] {
   const entries: Entry[] = [];
   /** Non-ASCII names seen in this folder: only they can meet a twin in another normal form. */
   let seen: Set<string> | undefined;
-  for (const d of dirents) {
-    const raw = d.name;
+  for (let i = 0; i < names.length; i++) {
+    const raw = names[i]!;
     const ascii = isAscii(raw);
     const name = ascii ? raw : raw.normalize('NFC');
     const path = joinRel(f.rel, name);
@@ -122,7 +145,7 @@ function readFolder(o: WalkOptions, out: WalkResult, f: Folder, queue: Folder[])
     }
     const diskPath = f.disk === '' ? raw : `${f.disk}/${raw}`;
     if (name !== raw) out.diskNames.set(path, diskPath);
-    const e = visit(o, out, d, path, diskPath, f.ancestry, queue);
+    const e = look(i, path, diskPath);
     if (e !== null) entries.push(e);
   }
   // Siblings share their parent's prefix: comparing whole paths orders them by name.
@@ -133,10 +156,31 @@ function byPath(a: Entry, b: Entry): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-function visit(o: WalkOptions, out: WalkResult, d: Dirent, path: RelPath, diskPath: string, ancestry: string[], queue: Folder[]): Entry | null {
+function direntType(d: Dirent): DirentType {
+  return d.isSymbolicLink() ? 'link' : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other';
+}
+
+/** An entry of a native listing: files and plain folders as listed, the rest through `visit`. */
+function visitListed(o: WalkOptions, out: WalkResult, l: NativeListing, i: number, path: RelPath, diskPath: string, ancestry: string[], queue: Folder[]): Entry | null {
+  const kind = l.kinds[i];
+  if (kind === NATIVE_KIND.file) return { kind: 'file', path, size: l.sizes[i]!, mtimeMs: l.mtimes[i]! };
+  if (kind === NATIVE_KIND.dir && !o.followSymlinks) {
+    if (!o.prune?.(path)) queue.push({ rel: path, disk: diskPath, ancestry });
+    return { kind: 'dir', path };
+  }
+  if (kind === NATIVE_KIND.other) {
+    out.skipped.push({ path, reason: 'special' });
+    return null;
+  }
+  // Symlinks, folders whose identity loop detection needs, and files whose lstat failed (fs
+  // raises the error to report, or finds the file there after all).
+  return visit(o, out, kind === NATIVE_KIND.link ? 'link' : kind === NATIVE_KIND.dir ? 'dir' : 'file', path, diskPath, ancestry, queue);
+}
+
+function visit(o: WalkOptions, out: WalkResult, type: DirentType, path: RelPath, diskPath: string, ancestry: string[], queue: Folder[]): Entry | null {
   const full = `${o.root}/${diskPath}`;
-  const link = d.isSymbolicLink();
-  let isDir = d.isDirectory();
+  const link = type === 'link';
+  let isDir = type === 'dir';
   let s: Stats | undefined;
   try {
     if (link) {
@@ -146,7 +190,7 @@ function visit(o: WalkOptions, out: WalkResult, d: Dirent, path: RelPath, diskPa
       }
       s = statSync(full);
       isDir = s.isDirectory();
-    } else if (d.isFile()) {
+    } else if (type === 'file') {
       s = lstatSync(full);
     } else if (isDir && o.followSymlinks) {
       s = statSync(full);

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "megamirror_native",
+      "sources": ["megamirror_native.c", "list_folder.c", "copy_file.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-std=gnu11"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,34 @@
+#include <stdlib.h>
+#include "native.h"
+
+char *mm_string_arg(napi_env env, napi_value v) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "megamirror native: expected a string");
+    return NULL;
+  }
+  char *s = malloc(len + 1);
+  if (s == NULL) {
+    napi_throw_error(env, NULL, "megamirror native: out of memory");
+    return NULL;
+  }
+  napi_get_value_string_utf8(env, v, s, len + 1, &len);
+  return s;
+}
+
+static napi_status export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
+  napi_value fn;
+  napi_status st = napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
+  if (st != napi_ok) return st;
+  return napi_set_named_property(env, exports, name, fn);
+}
+
+/* Context-aware: the walk runs on worker threads, each of which loads its own instance. */
+NAPI_MODULE_INIT() {
+  napi_value abi;
+  if (napi_create_int32(env, MEGAMIRROR_NATIVE_ABI, &abi) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "abi", abi) != napi_ok) return NULL;
+  if (export_fn(env, exports, "listFolder", mm_list_folder) != napi_ok) return NULL;
+  if (export_fn(env, exports, "copyFile", mm_copy_file) != napi_ok) return NULL;
+  return exports;
+}

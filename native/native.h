@@ -1,0 +1,30 @@
+/*
+ * megamirror's optional native helpers (Node-API, C). Two calls that the local backend makes
+ * once per folder and once per copied file, where Node's fs API needs one call (and one object)
+ * per entry or several thread-pool round trips per file. Everything they decide stays in
+ * TypeScript; without this module (no compiler, MEGAMIRROR_NATIVE=0) the same code runs on fs.
+ */
+#ifndef MEGAMIRROR_NATIVE_H
+#define MEGAMIRROR_NATIVE_H
+
+#include <node_api.h>
+
+/* Bumped when a call's arguments or results change: the loader refuses a stale build. */
+#define MEGAMIRROR_NATIVE_ABI 1
+
+napi_value mm_list_folder(napi_env env, napi_callback_info info);
+napi_value mm_copy_file(napi_env env, napi_callback_info info);
+
+/* Throws a JS TypeError and returns NULL when a call's status is not napi_ok. */
+#define MM_CHECK(env, call)                                        \
+  do {                                                             \
+    if ((call) != napi_ok) {                                       \
+      napi_throw_type_error((env), NULL, "megamirror native: " #call); \
+      return NULL;                                                 \
+    }                                                              \
+  } while (0)
+
+/* A JS string argument as a NUL-terminated UTF-8 copy (malloc'd), or NULL after throwing. */
+char *mm_string_arg(napi_env env, napi_value v);
+
+#endif

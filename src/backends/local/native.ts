@@ -1,0 +1,75 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { getSystemErrorName } from 'node:util';
+import { PACKAGE_ROOT } from '../../package-root.js';
+
+/**
+ * megamirror's optional native helpers (native/*.c, built by scripts/build-native.mjs at install):
+ * one call per folder for the scan and one thread-pool job per copied file. They only move bytes
+ * and metadata; every decision stays in TypeScript. Absent (no C compiler at install, another
+ * platform, or MEGAMIRROR_NATIVE=0), the local backend does the same through node:fs, and the
+ * backend contract suite runs both ways.
+ */
+export interface NativeListing {
+  /** Names joined by NUL (which no name holds), in readdir order. */
+  names: string;
+  /** 1 file, 2 folder, 3 symlink, 4 anything else, 0 lstat failed (ask fs for the error). */
+  kinds: Uint8Array;
+  sizes: Float64Array;
+  /** Floored milliseconds, files only. */
+  mtimes: Float64Array;
+}
+
+export const NATIVE_KIND = { failed: 0, file: 1, dir: 2, link: 3, other: 4 } as const;
+
+export interface NativeHelpers {
+  /** A listing, or the errno that kept the folder from being read. */
+  listFolder(path: string): NativeListing | number;
+  /**
+   * Copy `src` into a new file `dst` (exclusive create): at most `limit` + 1 bytes, stopping at
+   * the source's end; mtime set exactly when `mtimeMs` is a number. `state[0] = 1` cancels between
+   * 8 MiB chunks, `state[1]` reads the bytes copied so far. Resolves with the bytes copied; on
+   * failure removes `dst` and rejects with { errno, syscall, target }.
+   */
+  copyFile(src: string, dst: string, limit: number, mtimeMs: number | null, state?: Float64Array): Promise<number>;
+}
+
+interface NativeFailure {
+  errno: number;
+  syscall: string;
+  target: boolean;
+}
+
+/** Must match MEGAMIRROR_NATIVE_ABI in native/native.h: a stale build is ignored, not trusted. */
+const ABI = 1;
+export const NATIVE_MODULE = join(PACKAGE_ROOT, 'native', 'build', 'Release', 'megamirror_native.node');
+
+let loaded: NativeHelpers | null | undefined;
+
+/**
+ * The helpers, loaded once per thread; null where they are not built or turned off. The switch
+ * is read at each call (once per folder or copied file), so one process can compare both paths.
+ */
+export function nativeHelpers(): NativeHelpers | null {
+  if (process.env.MEGAMIRROR_NATIVE === '0') return null;
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+function load(): NativeHelpers | null {
+  try {
+    const m = createRequire(import.meta.url)(NATIVE_MODULE) as NativeHelpers & { abi?: number };
+    return m.abi === ABI ? m : null;
+  } catch {
+    return null; // not built here: the fs paths serve
+  }
+}
+
+/** The rejection of copyFile as the Error node:fs would have thrown (code, syscall, path). */
+export function nativeCopyError(f: unknown, src: string, dst: string): unknown {
+  if (typeof f !== 'object' || f === null || typeof (f as NativeFailure).errno !== 'number') return f;
+  const { errno, syscall, target } = f as NativeFailure;
+  const code = getSystemErrorName(-errno);
+  const path = target ? dst : src;
+  return Object.assign(new Error(`${code}: ${syscall} '${path}'`), { errno: -errno, code, syscall, path });
+}

@@ -1,0 +1,151 @@
+/**
+ * The native helpers (native/*.c) against node:fs on the same real files: a folder listing must
+ * say what readdir + lstat say, a copy must give the bytes and mtime fs would, refuse what fs
+ * refuses and leave nothing behind when it fails. CI builds them (MEGAMIRROR_REQUIRE_NATIVE=1);
+ * elsewhere, without a compiler, the suite is skipped and the fs paths serve.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NATIVE_KIND, nativeCopyError, nativeHelpers } from '../../src/backends/local/native.js';
+import { walk } from '../../src/backends/local/walk.js';
+import { fromSystemError } from '../../src/errors.js';
+import { tempDir } from '../helpers/fs-tree.js';
+import { pattern as patternBytes } from '../helpers/pattern.js';
+
+const native = nativeHelpers();
+
+describe('native helpers', () => {
+  it('are built where CI asks for them', () => {
+    if (process.env.MEGAMIRROR_REQUIRE_NATIVE === '1') expect(native).not.toBeNull();
+    else expect(native === null || typeof native.listFolder === 'function').toBe(true);
+  });
+});
+
+describe.skipIf(native === null)('native listFolder and copyFile', () => {
+  const n = native!;
+  let root: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ path: root, cleanup } = await tempDir('mm-native-')));
+  afterEach(() => cleanup());
+
+  it('lists what readdir and lstat see: files with size and floored mtime, folders, links, others', async () => {
+    const names = ['plain.txt', 'empty', 'e\u0301-nfd', 'new\nline', ' lead', '\u{1F600}.bin'];
+    names.forEach((name, i) => {
+      writeFileSync(join(root, name), patternBytes(i * 1000, i));
+      utimesSync(join(root, name), 1_700_000_000.1239, 1_600_000_000 + i + 0.9876);
+    });
+    utimesSync(join(root, 'empty'), 0, new Date(-12_345)); // before 1970
+    await mkdir(join(root, 'sub'));
+    symlinkSync('plain.txt', join(root, 'link'));
+    symlinkSync('nowhere', join(root, 'dangling'));
+    execFileSync('mkfifo', [join(root, 'fifo')]);
+
+    const l = n.listFolder(root);
+    if (typeof l === 'number') throw new Error(`errno ${l}`);
+    const listed = l.names.split('\0');
+    expect([...listed].sort()).toEqual(readdirSync(root).sort());
+    listed.forEach((name, i) => {
+      const s = lstatSync(join(root, name));
+      const kind = s.isFile() ? NATIVE_KIND.file : s.isDirectory() ? NATIVE_KIND.dir : s.isSymbolicLink() ? NATIVE_KIND.link : NATIVE_KIND.other;
+      expect([name, l.kinds[i]]).toEqual([name, kind]);
+      if (kind === NATIVE_KIND.file) {
+        expect([name, l.sizes[i], l.mtimes[i]]).toEqual([name, s.size, Math.floor(s.mtimeMs)]);
+      }
+    });
+    expect(l.mtimes[listed.indexOf('empty')]).toBe(-12_345);
+    // In readdir's order as Node gives it (sorted by bytes): skipped entries list alike either way.
+    expect(listed).toEqual(readdirSync(root));
+  });
+
+  it('an empty folder lists nothing; a missing folder or a file gives its errno', async () => {
+    await mkdir(join(root, 'none'));
+    expect(n.listFolder(join(root, 'none'))).toEqual({ names: '', kinds: new Uint8Array(0), sizes: new Float64Array(0), mtimes: new Float64Array(0) });
+    writeFileSync(join(root, 'f'), 'x');
+    expect(n.listFolder(join(root, 'missing'))).toBe(2); // ENOENT
+    expect(n.listFolder(join(root, 'f'))).toBe(20); // ENOTDIR
+  });
+
+  it('walks a tree to the same listing with and without the helpers', async () => {
+    for (let d = 0; d < 5; d++) {
+      await mkdir(join(root, `d${d}`, 'x'), { recursive: true });
+      for (let f = 0; f < 7; f++) writeFileSync(join(root, `d${d}`, f % 2 ? `f${f}` : `x/f${f}`), patternBytes(f * 97 + d, f));
+    }
+    writeFileSync(join(root, '.keep.0a1b2c3d.mmpartial'), 'leftover');
+    writeFileSync(join(root, 'e\u0301'), 'nfd name');
+    symlinkSync('d0', join(root, 'to-d0'));
+    execFileSync('mkfifo', [join(root, 'fifo')]);
+    for (const followSymlinks of [false, true]) {
+      const withNative = await walk({ root, followSymlinks });
+      process.env.MEGAMIRROR_NATIVE = '0';
+      try {
+        expect(nativeHelpers()).toBeNull();
+        const withFs = await walk({ root, followSymlinks });
+        expect(withNative).toEqual(withFs);
+        expect(withFs.entries.length).toBeGreaterThan(40);
+      } finally {
+        delete process.env.MEGAMIRROR_NATIVE;
+      }
+    }
+  });
+
+  it('copies bytes and the exact mtime into a new file, small and large', async () => {
+    for (const [size, mtimeMs] of [[0, 1_600_000_000_123], [5000, -1501], [3 * 1024 * 1024 + 17, 1_234_567]] as const) {
+      const src = join(root, `src-${size}`);
+      const dst = join(root, `dst-${size}`);
+      writeFileSync(src, patternBytes(size, 7));
+      const state = new Float64Array(2);
+      expect(await n.copyFile(src, dst, size, mtimeMs, state)).toBe(size);
+      expect(readFileSync(dst).equals(readFileSync(src))).toBe(true);
+      expect(Math.floor(statSync(dst).mtimeMs)).toBe(mtimeMs);
+      expect(state[1]).toBe(size);
+    }
+    // null leaves the mtime alone (now).
+    await n.copyFile(join(root, 'src-0'), join(root, 'now'), 0, null);
+    expect(Math.abs(statSync(join(root, 'now')).mtimeMs - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('reads at most the planned size + 1 and stops at the end of a file that shrank', async () => {
+    const src = join(root, 'src');
+    writeFileSync(src, patternBytes(2 * 1024 * 1024, 3));
+    expect(await n.copyFile(src, join(root, 'grown-small'), 10, null)).toBe(11);
+    expect(await n.copyFile(src, join(root, 'grown-big'), 1024 * 1024 + 5, null)).toBe(1024 * 1024 + 6);
+    truncateSync(src, 1000);
+    expect(await n.copyFile(src, join(root, 'shrunk'), 2 * 1024 * 1024, null)).toBe(1000);
+    expect(statSync(join(root, 'shrunk')).size).toBe(1000);
+  });
+
+  it('never overwrites, and a failure leaves no new file; errors read like fs errors', async () => {
+    writeFileSync(join(root, 'src'), 'new');
+    writeFileSync(join(root, 'dst'), 'old');
+    const exists = await n.copyFile(join(root, 'src'), join(root, 'dst'), 3, null).catch((f: unknown) => nativeCopyError(f, join(root, 'src'), join(root, 'dst')));
+    expect(fromSystemError(exists, 'dst')).toMatchObject({ code: 'exists' });
+    expect(exists).toMatchObject({ code: 'EEXIST', syscall: 'open', path: join(root, 'dst') });
+    expect(readFileSync(join(root, 'dst'), 'utf8')).toBe('old');
+
+    const missing = await n.copyFile(join(root, 'nope'), join(root, 'out'), 3, null).catch((f: unknown) => nativeCopyError(f, join(root, 'nope'), join(root, 'out')));
+    expect(fromSystemError(missing, 'nope')).toMatchObject({ code: 'not-found' });
+    expect(existsSync(join(root, 'out'))).toBe(false);
+
+    const noFolder = await n.copyFile(join(root, 'src'), join(root, 'no', 'out'), 3, null).catch((f: unknown) => f);
+    expect(noFolder).toMatchObject({ errno: 2, target: true });
+  });
+
+  it('stops when cancelled and removes the new file', async () => {
+    const src = join(root, 'big');
+    writeFileSync(src, patternBytes(20 * 1024 * 1024, 1));
+    const state = new Float64Array([1, 0]);
+    const err = await n.copyFile(src, join(root, 'out'), 20 * 1024 * 1024, 0, state).then(() => null, (f: unknown) => nativeCopyError(f, src, join(root, 'out')));
+    expect(err).toMatchObject({ code: 'ECANCELED' });
+    expect(existsSync(join(root, 'out'))).toBe(false);
+  });
+
+  it('rejects bad arguments with a TypeError or RangeError, not a crash', () => {
+    expect(() => n.copyFile(join(root, 'a'), join(root, 'b'), -1, null)).toThrow(RangeError);
+    expect(() => n.copyFile(join(root, 'a'), join(root, 'b'), 1, Number.NaN)).toThrow(RangeError);
+    expect(() => n.copyFile(join(root, 'a'), join(root, 'b'), 1, null, new Float64Array(1))).toThrow(TypeError);
+    expect(() => (n.listFolder as unknown as () => unknown)()).toThrow(TypeError);
+  });
+});
