@@ -10,6 +10,11 @@
  * (copy_file_range), small ones through one buffer. state, a Float64Array of 2, lets the caller
  * cancel between 8 MiB chunks (state[0] != 0) and read progress (state[1] = bytes so far).
  *
+ * With final (a path), a copy of exactly limit bytes is also committed in the same job: when
+ * checkSource is true, src is stat'ed again and must still have limit bytes and mtimeMs (else
+ * nothing is committed and the job rejects with errno 0, syscall "source-changed"); then dst is
+ * renamed to final. A copy of another length is removed, not committed (the caller reports it).
+ *
  * Any failure removes dst and rejects with { errno, syscall, target } (target: true when the
  * failing call was on dst), from which the caller builds the usual Node error.
  */
@@ -33,10 +38,11 @@ typedef struct {
   napi_deferred deferred;
   napi_ref state_ref;
   volatile double *state;
-  char *src, *dst;
+  char *src, *dst, *final;
   uint64_t limit;
   int set_mtime;
   struct timespec mtime;
+  int check_source;
   /* results */
   uint64_t bytes;
   int err;
@@ -126,6 +132,20 @@ static int64_t copy_in_kernel(copy_job *j, int in, int out, uint64_t cap) {
   return copy_buffered(j, in, out, pos, cap);
 }
 
+/* The copy is whole: check the source again if asked, then rename into place. 0, or -1. */
+static int commit(copy_job *j) {
+  if (j->bytes != j->limit) return 0; /* not committed: the caller sees the length */
+  if (j->check_source) {
+    struct stat st;
+    if (stat(j->src, &st) != 0) return fail(j, errno, "stat", 0);
+    struct timespec t = st.st_mtim;
+    int same_time = !j->set_mtime || (t.tv_sec == j->mtime.tv_sec && t.tv_nsec / 1000000 == j->mtime.tv_nsec / 1000000);
+    if ((uint64_t)st.st_size != j->limit || !same_time) return fail(j, 0, "source-changed", 0);
+  }
+  if (rename(j->dst, j->final) != 0) return fail(j, errno, "rename", 1);
+  return 0;
+}
+
 static void execute(napi_env env, void *data) {
   (void)env;
   copy_job *j = data;
@@ -151,13 +171,21 @@ static void execute(napi_env env, void *data) {
   /* A late write error (NFS, quota) can surface only here. */
   if (close(out) != 0 && ok) ok = fail(j, errno, "close", 1) == 0;
   close(in);
-  if (!ok) unlink(j->dst);
+  if (ok && j->final != NULL) ok = commit(j) == 0;
+  if (!ok || (j->final != NULL && j->bytes != j->limit)) unlink(j->dst);
+}
+
+static void job_free(copy_job *j) {
+  free(j->src);
+  free(j->dst);
+  free(j->final);
+  free(j);
 }
 
 static void complete(napi_env env, napi_status status, void *data) {
   copy_job *j = data;
   napi_value v;
-  if (status == napi_ok && j->err == 0) {
+  if (status == napi_ok && j->err == 0 && j->syscall == NULL) {
     napi_create_double(env, (double)j->bytes, &v);
     napi_resolve_deferred(env, j->deferred, v);
   } else {
@@ -173,23 +201,15 @@ static void complete(napi_env env, napi_status status, void *data) {
   }
   if (j->state_ref != NULL) napi_delete_reference(env, j->state_ref);
   napi_delete_async_work(env, j->work);
-  free(j->src);
-  free(j->dst);
-  free(j);
-}
-
-static void job_free(copy_job *j) {
-  free(j->src);
-  free(j->dst);
-  free(j);
+  job_free(j);
 }
 
 napi_value mm_copy_file(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 7;
+  napi_value argv[7];
   MM_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 4) {
-    napi_throw_type_error(env, NULL, "copyFile(src, dst, limit, mtimeMs, state?): too few arguments");
+    napi_throw_type_error(env, NULL, "copyFile(src, dst, limit, mtimeMs, state?, final?, checkSource?): too few arguments");
     return NULL;
   }
   copy_job *j = calloc(1, sizeof *j);
@@ -226,6 +246,21 @@ napi_value mm_copy_file(napi_env env, napi_callback_info info) {
     j->mtime.tv_sec = (time_t)sec;
     j->mtime.tv_nsec = (long)((whole - sec * 1000) * 1000000);
     j->set_mtime = 1;
+  }
+  if (argc >= 6) {
+    MM_CHECK(env, napi_typeof(env, argv[5], &t));
+    if (t == napi_string) {
+      j->final = mm_string_arg(env, argv[5]);
+      if (j->final == NULL) {
+        job_free(j);
+        return NULL;
+      }
+    }
+  }
+  if (argc >= 7) {
+    bool check = false;
+    napi_get_value_bool(env, argv[6], &check);
+    j->check_source = check && j->final != NULL;
   }
   if (argc >= 5) {
     MM_CHECK(env, napi_typeof(env, argv[4], &t));

@@ -2,9 +2,10 @@
  * listFolder(path): one folder's entries in one call. Regular files (and entries whose type the
  * directory does not give) are lstat'ed relative to the open folder, so the kernel resolves one
  * name per file instead of the whole path again. Returns
- *   { names: "a\0b\0c", kinds: Uint8Array, sizes: Float64Array, mtimes: Float64Array }
+ *   { names: "a\0b\0c", kinds: Uint8Array, sizes: Float64Array, mtimes: Float64Array, ascii }
  * with kinds 1 file, 2 folder, 3 symlink, 4 anything else, 0 lstat failed (the caller asks
  * again through fs for the proper error), sizes and floored mtimes in ms for files only;
+ * (ascii: every name is ASCII, so the caller can skip its per-name Unicode checks);
  * or a positive errno when the folder itself cannot be opened or read (the caller then lets
  * fs.readdirSync raise the proper error). Sorted by bytes, as Node's readdir (libuv's scandir)
  * gives them, so whatever follows the listing's order reads the same either way.
@@ -23,6 +24,7 @@
 enum { KIND_FAILED = 0, KIND_FILE = 1, KIND_DIR = 2, KIND_LINK = 3, KIND_OTHER = 4 };
 
 typedef struct {
+  int ascii; /* every name is ASCII */
   char *names; /* each name NUL-terminated, back to back */
   size_t names_len, names_cap;
   size_t *offsets;
@@ -47,7 +49,9 @@ static int grow(void **p, size_t elem, size_t cap) {
 }
 
 static int listing_push(listing *l, const char *name, uint8_t kind, double size, double mtime) {
-  size_t len = strlen(name) + 1;
+  size_t len = 1;
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++, len++)
+    if (*c >= 0x80) l->ascii = 0;
   size_t need = l->names_len + len;
   if (need > l->names_cap) {
     size_t cap = l->names_cap ? l->names_cap * 2 : 4096;
@@ -178,13 +182,15 @@ static napi_value build(napi_env env, listing *l) {
     memcpy(joined + len, name, nl);
     len += nl;
   }
-  napi_value names_v;
+  napi_value names_v, ascii_v;
   if (napi_create_string_utf8(env, joined, len, &names_v) != napi_ok) goto done;
+  if (napi_get_boolean(env, l->ascii != 0, &ascii_v) != napi_ok) goto done;
   if (napi_create_object(env, &result) != napi_ok) goto done;
   if (napi_set_named_property(env, result, "names", names_v) != napi_ok ||
       napi_set_named_property(env, result, "kinds", kinds_v) != napi_ok ||
       napi_set_named_property(env, result, "sizes", sizes_v) != napi_ok ||
-      napi_set_named_property(env, result, "mtimes", mtimes_v) != napi_ok)
+      napi_set_named_property(env, result, "mtimes", mtimes_v) != napi_ok ||
+      napi_set_named_property(env, result, "ascii", ascii_v) != napi_ok)
     result = NULL;
 done:
   free(order);
@@ -202,7 +208,7 @@ napi_value mm_list_folder(napi_env env, napi_callback_info info) {
   }
   char *path = mm_string_arg(env, argv[0]);
   if (path == NULL) return NULL;
-  listing l = {0};
+  listing l = {.ascii = 1};
   int err = read_folder(path, &l);
   free(path);
   napi_value result;

@@ -58,11 +58,15 @@ describe.skipIf(native === null)('native listFolder and copyFile', () => {
     expect(l.mtimes[listed.indexOf('empty')]).toBe(-12_345);
     // In readdir's order as Node gives it (sorted by bytes): skipped entries list alike either way.
     expect(listed).toEqual(readdirSync(root));
+    expect(l.ascii).toBe(false);
+    await mkdir(join(root, 'sub', 'plain'));
+    const plain = n.listFolder(join(root, 'sub'));
+    expect(typeof plain !== 'number' && plain.ascii).toBe(true);
   });
 
   it('an empty folder lists nothing; a missing folder or a file gives its errno', async () => {
     await mkdir(join(root, 'none'));
-    expect(n.listFolder(join(root, 'none'))).toEqual({ names: '', kinds: new Uint8Array(0), sizes: new Float64Array(0), mtimes: new Float64Array(0) });
+    expect(n.listFolder(join(root, 'none'))).toEqual({ names: '', kinds: new Uint8Array(0), sizes: new Float64Array(0), mtimes: new Float64Array(0), ascii: true });
     writeFileSync(join(root, 'f'), 'x');
     expect(n.listFolder(join(root, 'missing'))).toBe(2); // ENOENT
     expect(n.listFolder(join(root, 'f'))).toBe(20); // ENOTDIR
@@ -75,6 +79,9 @@ describe.skipIf(native === null)('native listFolder and copyFile', () => {
     }
     writeFileSync(join(root, '.keep.0a1b2c3d.mmpartial'), 'leftover');
     writeFileSync(join(root, 'e\u0301'), 'nfd name');
+    // ASCII names below an NFD-named folder: their paths on disk differ from their NFC paths.
+    await mkdir(join(root, 'cafe\u0301', 'in'), { recursive: true });
+    writeFileSync(join(root, 'cafe\u0301', 'in', 'a.txt'), 'a');
     symlinkSync('d0', join(root, 'to-d0'));
     execFileSync('mkfifo', [join(root, 'fifo')]);
     for (const followSymlinks of [false, true]) {
@@ -84,6 +91,7 @@ describe.skipIf(native === null)('native listFolder and copyFile', () => {
         expect(nativeHelpers()).toBeNull();
         const withFs = await walk({ root, followSymlinks });
         expect(withNative).toEqual(withFs);
+        expect(withFs.diskNames.get('caf\u00e9/in/a.txt')).toBe('cafe\u0301/in/a.txt');
         expect(withFs.entries.length).toBeGreaterThan(40);
       } finally {
         delete process.env.MEGAMIRROR_NATIVE;
@@ -131,6 +139,32 @@ describe.skipIf(native === null)('native listFolder and copyFile', () => {
 
     const noFolder = await n.copyFile(join(root, 'src'), join(root, 'no', 'out'), 3, null).catch((f: unknown) => f);
     expect(noFolder).toMatchObject({ errno: 2, target: true });
+  });
+
+  it('commits a whole copy to its final name in the same job, after checking the source', async () => {
+    const src = join(root, 'src');
+    writeFileSync(src, patternBytes(3000, 5));
+    utimesSync(src, 1_600_000_000, new Date(1_600_000_000_123));
+    const mtime = Math.floor(statSync(src).mtimeMs);
+    writeFileSync(join(root, 'final'), 'old content');
+    expect(await n.copyFile(src, join(root, 'partial'), 3000, mtime, undefined, join(root, 'final'), true)).toBe(3000);
+    expect(readFileSync(join(root, 'final')).equals(readFileSync(src))).toBe(true);
+    expect(existsSync(join(root, 'partial'))).toBe(false);
+
+    // The plan saw another mtime: nothing is committed, nothing is left.
+    const changed = await n.copyFile(src, join(root, 'p2'), 3000, mtime - 1000, undefined, join(root, 'f2'), true).then(() => null, (f: unknown) => nativeCopyError(f, src, join(root, 'p2'), 'f2'));
+    expect(changed).toMatchObject({ code: 'source-changed', where: 'f2' });
+    expect([existsSync(join(root, 'p2')), existsSync(join(root, 'f2'))]).toEqual([false, false]);
+
+    // Another length than planned: not committed, removed, the count tells the caller.
+    expect(await n.copyFile(src, join(root, 'p3'), 2000, mtime, undefined, join(root, 'f3'), true)).toBe(2001);
+    expect([existsSync(join(root, 'p3')), existsSync(join(root, 'f3'))]).toEqual([false, false]);
+
+    // A final name that is a folder: the rename fails on the target, the partial file goes.
+    await mkdir(join(root, 'dir'));
+    const onDir = await n.copyFile(src, join(root, 'p4'), 3000, mtime, undefined, join(root, 'dir'), false).catch((f: unknown) => f);
+    expect(onDir).toMatchObject({ syscall: 'rename', target: true });
+    expect(existsSync(join(root, 'p4'))).toBe(false);
   });
 
   it('stops when cancelled and removes the new file', async () => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getSystemErrorName } from 'node:util';
+import { MegamirrorError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 
 /**
@@ -18,6 +19,8 @@ export interface NativeListing {
   sizes: Float64Array;
   /** Floored milliseconds, files only. */
   mtimes: Float64Array;
+  /** Every name is ASCII. */
+  ascii: boolean;
 }
 
 export const NATIVE_KIND = { failed: 0, file: 1, dir: 2, link: 3, other: 4 } as const;
@@ -28,10 +31,13 @@ export interface NativeHelpers {
   /**
    * Copy `src` into a new file `dst` (exclusive create): at most `limit` + 1 bytes, stopping at
    * the source's end; mtime set exactly when `mtimeMs` is a number. `state[0] = 1` cancels between
-   * 8 MiB chunks, `state[1]` reads the bytes copied so far. Resolves with the bytes copied; on
-   * failure removes `dst` and rejects with { errno, syscall, target }.
+   * 8 MiB chunks, `state[1]` reads the bytes copied so far. With `final`, a copy of exactly
+   * `limit` bytes is committed in the same job (after `src` is checked to still have `limit`
+   * bytes and `mtimeMs` when `checkSource`; else it rejects with syscall "source-changed").
+   * Resolves with the bytes copied; on failure removes `dst` and rejects with
+   * { errno, syscall, target }.
    */
-  copyFile(src: string, dst: string, limit: number, mtimeMs: number | null, state?: Float64Array): Promise<number>;
+  copyFile(src: string, dst: string, limit: number, mtimeMs: number | null, state?: Float64Array, final?: string, checkSource?: boolean): Promise<number>;
 }
 
 interface NativeFailure {
@@ -65,10 +71,14 @@ function load(): NativeHelpers | null {
   }
 }
 
-/** The rejection of copyFile as the Error node:fs would have thrown (code, syscall, path). */
-export function nativeCopyError(f: unknown, src: string, dst: string): unknown {
+/**
+ * The rejection of copyFile as the Error node:fs would have thrown (code, syscall, path), or as
+ * megamirror's own error for a source that changed while it was copied.
+ */
+export function nativeCopyError(f: unknown, src: string, dst: string, where = src): unknown {
   if (typeof f !== 'object' || f === null || typeof (f as NativeFailure).errno !== 'number') return f;
   const { errno, syscall, target } = f as NativeFailure;
+  if (errno === 0 && syscall === 'source-changed') return new MegamirrorError('source-changed', 'the source file changed while it was copied', { where });
   const code = getSystemErrorName(-errno);
   const path = target ? dst : src;
   return Object.assign(new Error(`${code}: ${syscall} '${path}'`), { errno: -errno, code, syscall, path });

@@ -100,7 +100,8 @@ function readFolder(o: WalkOptions, out: WalkResult, f: Folder, queue: Folder[])
   const listed = nativeHelpers()?.listFolder(base);
   if (listed !== undefined && typeof listed !== 'number') {
     const names = listed.names === '' ? [] : listed.names.split('\0');
-    return admit(out, f, names, (i, path, diskPath) => visitListed(o, out, listed, i, path, diskPath, f.ancestry, queue));
+    const look = (i: number, path: RelPath, diskPath: string) => visitListed(o, out, listed, i, path, diskPath, f.ancestry, queue);
+    return listed.ascii ? admitAscii(out, f, names, look) : admit(out, f, names, look);
   }
   let dirents: Dirent[];
   try {
@@ -144,11 +145,39 @@ function admit(out: WalkResult, f: Folder, names: string[], look: (i: number, pa
       seen.add(name);
     }
     const diskPath = f.disk === '' ? raw : `${f.disk}/${raw}`;
-    if (name !== raw) out.diskNames.set(path, diskPath);
+    // Also below an NFD-named folder, where a plain name's path on disk differs too.
+    if (diskPath !== path) out.diskNames.set(path, diskPath);
     const e = look(i, path, diskPath);
     if (e !== null) entries.push(e);
   }
   // Siblings share their parent's prefix: comparing whole paths orders them by name.
+  return entries.sort(byPath);
+}
+
+/**
+ * `admit` for a folder whose names are all ASCII (the helper says so): ASCII is its own NFC, so
+ * no twins, and a name readdir gives (never empty, `.`, `..`, or holding `/` or NUL, at most 255
+ * bytes) is never unsafe; only leftovers of interrupted copies remain to skip.
+ */
+function admitAscii(out: WalkResult, f: Folder, names: string[], look: (i: number, path: RelPath, diskPath: string) => Entry | null): Entry[] {
+  const entries: Entry[] = [];
+  const prefix = f.rel === '' ? '' : `${f.rel}/`;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const path = prefix + name;
+    if (isPartialName(name)) {
+      out.skipped.push({ path, reason: 'partial' });
+      continue;
+    }
+    // The path on disk differs only below an NFD-named folder.
+    let diskPath = path;
+    if (f.disk !== f.rel) {
+      diskPath = `${f.disk}/${name}`;
+      out.diskNames.set(path, diskPath);
+    }
+    const e = look(i, path, diskPath);
+    if (e !== null) entries.push(e);
+  }
   return entries.sort(byPath);
 }
 
