@@ -138,6 +138,12 @@ export interface WriteMeta {
   mtimeMs: number | null;
   /** Runs after the content is stored and before it is committed; rejecting aborts the write. */
   beforeCommit?: () => Promise<void>;
+  /**
+   * Set when `beforeCommit` only checks that the file at the source's `localPath` still has
+   * `size` and `mtimeMs` (following links) and throws `source-changed` otherwise: a backend that
+   * stores and commits in one step (the local backend's native copy) may run that check itself.
+   */
+  beforeCommitChecksSource?: boolean;
 }
 
 /** See `Backend.usage`. Bytes; null where the service does not say. */

@@ -25,15 +25,17 @@ export async function copyFile(a: CopyAction, o: ApplyOptions): Promise<Transfer
     if (before === null || before.kind !== 'file') {
       throw new MegamirrorError('not-found', 'the source file vanished before it could be copied', { where: a.path });
     }
+    const localPath = o.source.localPath?.(from) ?? undefined;
     try {
       await o.destination.write(
         a.path,
         {
           open: () => o.source.openRead(from, { signal: o.signal }),
-          localPath: o.source.localPath?.(from) ?? undefined,
+          localPath,
           ...(o.onEvent ? { onProgress: (bytes: number) => o.onEvent!({ type: 'bytes', path: a.path, bytes }) } : {}),
         },
-        { size: before.size, mtimeMs: before.mtimeMs, beforeCommit: () => unchangedSince(o, before) },
+        // unchangedSince is exactly a stat of the local source file: the destination may do it.
+        { size: before.size, mtimeMs: before.mtimeMs, beforeCommit: () => unchangedSince(o, before), beforeCommitChecksSource: localPath !== undefined },
         { signal: o.signal },
       );
       return { attempts: attempt, bytes: before.size, stored: { size: before.size, mtimeMs: before.mtimeMs } };

@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { MegamirrorError, fromSystemError } from '../../errors.js';
 import type { WriteMeta, WriteSource } from '../backend.js';
 import { copyByChunks } from './fd-copy.js';
+import { nativeCopy } from './native-copy.js';
+import { nativeHelpers } from './native.js';
 import { partialName } from './partial.js';
 
 /**
@@ -31,7 +33,22 @@ export async function atomicWrite(
   try {
     signal?.throwIfAborted();
     let written: number;
-    if (content.localPath !== undefined && meta.size <= SYNC_LIMIT) {
+    const native = content.localPath !== undefined ? nativeHelpers() : null;
+    if (native !== null) {
+      // One thread-pool job per file (native/copy_file.c), mtime included, and the commit too
+      // when the only check before it is the source's size and mtime: several copies run at once
+      // on the pool, and this thread only collects them.
+      const inJob = meta.beforeCommit === undefined || meta.beforeCommitChecksSource === true;
+      const target = { partial: tmp, where, ...(inJob ? { final, checkSource: meta.beforeCommit !== undefined } : {}) };
+      written = await nativeCopy(native, content.localPath!, target, meta, signal, content.onProgress);
+      if (written !== meta.size) throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
+      if (inJob) return;
+      signal?.throwIfAborted();
+      await meta.beforeCommit?.();
+      signal?.throwIfAborted();
+      renameSync(tmp, final);
+      return;
+    } else if (content.localPath !== undefined && meta.size <= SYNC_LIMIT) {
       // Small files: a handful of synchronous calls beats four thread-pool round trips.
       const data = readFileSync(content.localPath);
       writeFileSync(tmp, data, { flag: 'wx' });
