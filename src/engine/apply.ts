@@ -1,9 +1,10 @@
-import { depthOf } from '../core/paths.js';
+import { depthOf, parentOf } from '../core/paths.js';
 import { assertNever } from '../core/summary.js';
 import { PHASES, type Action, type Phase, type Plan } from '../core/types.js';
 import { MegamirrorError, fromSystemError, isAbort } from '../errors.js';
 import type { Backend } from '../backends/backend.js';
 import type { ActionResult, ApplyEvent } from './results.js';
+import { pool } from './pool.js';
 import { copyFile, linkFile, type TransferOutcome } from './transfer.js';
 
 export interface ApplyOptions {
@@ -63,7 +64,9 @@ function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | 
 /** Removal phases go deepest level first and creation shallowest first; each level runs concurrently. */
 async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult[]> {
   const run = (batch: Action[]) => pool(batch, Math.max(1, o.concurrency), (a) => runOne(a, o, before));
-  if (phase === 'transfer' || phase === 'delete' || phase === 'commit') return run(actions);
+  // Transfers in flight spread over folders (see pool): parallel file creation scales only then.
+  if (phase === 'transfer') return pool(actions, Math.max(1, o.concurrency), (a) => runOne(a, o, before), (a) => parentOf(a.path));
+  if (phase === 'delete' || phase === 'commit') return run(actions);
   const levels = new Map<number, Action[]>();
   for (const a of actions) {
     const d = depthOf(a.path);
@@ -75,23 +78,6 @@ async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions & { hal
   const out: ActionResult[] = [];
   for (const depth of order) out.push(...(await run(levels.get(depth)!)));
   return out;
-}
-
-/**
- * `width` workers pulling the next index: results in input order, and no queue of pending
- * promises (a p-limit queue of 100,000 closures was most of a large copy's memory).
- */
-async function pool<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return results;
 }
 
 async function runOne(action: Action, o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult> {
