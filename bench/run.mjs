@@ -5,6 +5,7 @@
 //
 //   npm run bench [-- --quick | --full] [-- --only plan,copy,bigfile,mega,megaplan] [-- --runs N] [-- --build] [-- --no-profile] [-- --mega-full]
 //   npm run bench -- --only scale          # plan time and memory at 10k, 100k and 1M files (opt-in: long)
+//   npm run bench -- --only mega --mega-2g # plus peak RSS mirroring a 2 GiB file to MEGA and back (in --mega-full)
 //
 // Prints one table and writes .bench-cache/results.json; docs/performance.md discusses the results.
 
@@ -16,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { megaVerdicts, MEGA_SIZES_MIB, scenarioMega, startEmulator } from './mega.mjs';
+import { megaMemoryVerdicts, MEGA_MEMORY_MIB, scenarioMegaMemory } from './mega-memory.mjs';
 import { EMAIL as MEGA_EMAIL, PASSWORD as MEGA_PASSWORD, REMOTE_ROOT, ensureMegaTree } from './mega-tree.mjs';
 import { stats, timed } from './measure.mjs';
 import { renderSummary, summarize } from './profile-summary.mjs';
@@ -39,6 +41,7 @@ const { values: opt } = parseArgs({
     build: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     'mega-full': { type: 'boolean', default: false },
+    'mega-2g': { type: 'boolean', default: false },
   },
 });
 const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : SCENARIOS;
@@ -350,6 +353,11 @@ try {
     const r = await scenarioMega({ repo, work, build, files, runs: Math.min(5, Math.max(3, opt.runs ? runs : 3)), full: opt['mega-full'], log });
     scenarios.push(...r.scenarios);
     mega = r.mega;
+    // Peak RSS with a 2 GiB file (about a minute with its generation cached): --mega-full or --mega-2g.
+    if (opt['mega-full'] || opt['mega-2g']) {
+      const file = await ensureBigFile({ cache, mib: MEGA_MEMORY_MIB, seed: SEED, log });
+      mega.memory2g = await scenarioMegaMemory({ repo, work, build, file, log });
+    }
   }
 
   const tc = performance.now();
@@ -357,7 +365,7 @@ try {
   log(`removed the result folders in ${((performance.now() - tc) / 1000).toFixed(1)} s`);
   const wallSeconds = (performance.now() - t0) / 1000;
   const table = renderTable(scenarios);
-  const lines = [...verdicts(scenarios), ...megaVerdicts(mega)];
+  const lines = [...verdicts(scenarios), ...megaVerdicts(mega), ...megaMemoryVerdicts(mega?.memory2g)];
   console.log(`\n${table}\n\n${lines.join('\n')}\n`);
   console.log("mm time ÷ tool time: megamirror's median divided by the tool's; above 1.00x megamirror is slower.");
   console.log(`warm page cache; medians of ${runs} runs${mega ? ` (mega: ${mega.runs})` : ''}; CPU = user + system seconds; peak RSS from GNU time (largest single process).`);
@@ -369,7 +377,7 @@ try {
     options: { quick: opt.quick, full: opt.full, only, planFiles, copyFiles, runs, seed: SEED, bigFileMiB: BIG_MIB },
     machine: machine(),
     loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
-    versions: { ...versions, megamirror: build.version, megamirrorCommit: build.commit, megamirrorSrcDirty: build.srcDirty, megamirrorBuiltAt: build.builtAt },
+    versions: { ...versions, megamirror: build.version, megamirrorCommit: build.commit, megamirrorSrcDirty: build.srcDirty, megamirrorBuiltAt: build.builtAt, megamirrorNative: build.native },
     scenarios,
     mega,
     verdicts: lines,

@@ -56,6 +56,7 @@ export function ensureBuild({ repo, cache, force, log }) {
   const main = join(repo, 'dist', 'megamirror.mjs');
   if (force || !existsSync(main)) {
     log(`build: ${force ? 'rebuilding' : 'dist/ missing,'} running npm run build ...`);
+    execFileSync('npm', ['run', 'build:native'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
     execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   } else {
     log('build: using the existing dist/ (pass --build to rebuild it from src/ first)');
@@ -65,10 +66,15 @@ export function ensureBuild({ repo, cache, force, log }) {
   rmSync(copy, { recursive: true, force: true });
   mkdirSync(copy, { recursive: true });
   for (const item of ['dist', 'schemas', 'package.json']) cpSync(join(repo, item), join(copy, item), { recursive: true });
+  // The native helpers, when built: without them the copy would measure the node:fs fallback.
+  const nativeModule = join('native', 'build', 'Release', 'megamirror_native.node');
+  const native = existsSync(join(repo, nativeModule));
+  if (native) cpSync(join(repo, nativeModule), join(copy, nativeModule));
+  log(`build: native helpers ${native ? 'built and used' : 'not built: megamirror runs on its node:fs fallback'}`);
   const copied = join(copy, 'dist', 'megamirror.mjs');
   const version = firstLine(process.execPath, [copied, '--version']);
   const git = (...args) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout?.trim() ?? '';
-  return { main: copied, version, builtAt, commit: git('rev-parse', '--short', 'HEAD') || null, srcDirty: git('status', '--porcelain', '--', 'src') !== '' };
+  return { main: copied, version, builtAt, native, commit: git('rev-parse', '--short', 'HEAD') || null, srcDirty: git('status', '--porcelain', '--', 'src') !== '' };
 }
 
 /** A one-job mirror file for megamirror. */
