@@ -2,9 +2,7 @@ import { loadJobFile } from '../config/index.js';
 import { didYouMean } from '../config/suggest.js';
 import type { Job, JobFile } from '../config/types.js';
 import { MegamirrorError } from '../errors.js';
-import { backendFactory, type OpenBackend } from '../engine/endpoints.js';
-import { openMegaRemote } from '../backends/mega/open.js';
-import { openPublicLink } from '../backends/mega/public/open.js';
+import { backendFactory, type LinkOpener, type OpenBackend, type RemoteOpener } from '../engine/endpoints.js';
 
 export interface ConfigOption {
   config?: string;
@@ -35,5 +33,25 @@ export function selectJobs(file: JobFile, names: readonly string[]): Job[] {
 }
 
 export function openerFor(file: JobFile): OpenBackend {
-  return backendFactory(file, { openRemote: openMegaRemote(), openLink: openPublicLink() });
+  return backendFactory(file, { openRemote: lazyRemote(), openLink: lazyLink() });
+}
+
+/**
+ * MEGA openers that load the MEGA backend (megajs and its streams, a fifth of the CLI bundle)
+ * on first use: a job between local folders never pays for it. One opener per file, as before.
+ */
+function lazyRemote(): RemoteOpener {
+  let opener: Promise<RemoteOpener> | undefined;
+  return async (...args) => {
+    opener ??= import('../backends/mega/open.js').then((m) => m.openMegaRemote());
+    return (await opener)(...args);
+  };
+}
+
+function lazyLink(): LinkOpener {
+  let opener: Promise<LinkOpener> | undefined;
+  return async (...args) => {
+    opener ??= import('../backends/mega/public/open.js').then((m) => m.openPublicLink());
+    return (await opener)(...args);
+  };
 }

@@ -14,7 +14,7 @@
  *   the run ends anyway after `killGraceMs` (the leftovers are then killed with the group).
  */
 
-import { execa } from 'execa';
+import type { execa } from 'execa';
 import { OutputTail } from './output-tail.js';
 
 export interface CommandOptions {
@@ -59,6 +59,8 @@ export async function runCommand(command: string, o: CommandOptions): Promise<Co
   const groups = process.platform !== 'win32';
   // One pipe for both streams, so the tail shows them in the order they were written.
   const merged = groups && !o.secretStdout;
+  // Loaded on first use: most runs have no hooks, and execa is a seventh of the CLI bundle.
+  const { execa } = await import('execa');
   const sub = execa(merged ? `exec 2>&1\n${command}` : command, {
     shell: true,
     cwd: o.cwd,

@@ -1,9 +1,5 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { megajsLogin } from '../../backends/mega/login.js';
-import { passwordSource } from '../../backends/mega/password.js';
-import { saveSession, sessionCachePath } from '../../backends/mega/session-cache.js';
-import { normalizeGateway } from '../../backends/mega/session.js';
 import { didYouMean } from '../../config/suggest.js';
 import { dirname } from 'node:path';
 import { MegamirrorError } from '../../errors.js';
@@ -39,6 +35,13 @@ export function registerLogin(program: Command, io: Output, setExit: (c: number)
           hint: known.length ? `remotes in this file: ${known.join(', ')}` : 'the job file defines no remotes',
         });
       }
+      // The MEGA client loads only for commands that talk to MEGA.
+      const [{ megajsLogin }, { passwordSource }, { saveSession, sessionCachePath }, { normalizeGateway }] = await Promise.all([
+        import('../../backends/mega/login.js'),
+        import('../../backends/mega/password.js'),
+        import('../../backends/mega/session-cache.js'),
+        import('../../backends/mega/session.js'),
+      ]);
       const prompt = new Prompter();
       try {
         const password = (await passwordSource(remote, { cwd: dirname(file.path) })()) ?? (await prompt.ask(`MEGA password for ${remote.email}: `, true));
