@@ -9,7 +9,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NATIVE_KIND, nativeCopyError, nativeHelpers } from '../../src/backends/local/native.js';
+import { NATIVE_KIND, nativeCopyError, nativeHelpers, setNativeEnabled } from '../../src/backends/local/native.js';
 import { walk } from '../../src/backends/local/walk.js';
 import { fromSystemError } from '../../src/errors.js';
 import { tempDir } from '../helpers/fs-tree.js';
@@ -86,7 +86,7 @@ describe.skipIf(native === null)('native listFolder and copyFile', () => {
     execFileSync('mkfifo', [join(root, 'fifo')]);
     for (const followSymlinks of [false, true]) {
       const withNative = await walk({ root, followSymlinks });
-      process.env.MEGAMIRROR_NATIVE = '0';
+      setNativeEnabled(false);
       try {
         expect(nativeHelpers()).toBeNull();
         const withFs = await walk({ root, followSymlinks });
@@ -94,7 +94,7 @@ describe.skipIf(native === null)('native listFolder and copyFile', () => {
         expect(withFs.diskNames.get('caf\u00e9/in/a.txt')).toBe('cafe\u0301/in/a.txt');
         expect(withFs.entries.length).toBeGreaterThan(40);
       } finally {
-        delete process.env.MEGAMIRROR_NATIVE;
+        setNativeEnabled(true);
       }
     }
   });

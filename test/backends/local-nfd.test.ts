@@ -10,20 +10,21 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../src/backends/local/index.js';
+import { setNativeEnabled } from '../../src/backends/local/native.js';
 import { tempDir } from '../helpers/fs-tree.js';
 
 const NFD_FOLDER = 'cafe\u0301';
 const NFC_FOLDER = 'caf\u00e9';
 
-describe.each([['native helper', undefined], ['node:fs', '0']])('local backend, NFD folder names (%s)', (_name, env) => {
+describe.each([['native helper', true], ['node:fs', false]])('local backend, NFD folder names (%s)', (_name, native) => {
   let root: string;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
     ({ path: root, cleanup } = await tempDir('mm-nfd-'));
-    if (env !== undefined) process.env.MEGAMIRROR_NATIVE = env;
+    setNativeEnabled(native);
   });
   afterEach(async () => {
-    delete process.env.MEGAMIRROR_NATIVE;
+    setNativeEnabled(true);
     await cleanup();
   });
 

@@ -52,14 +52,26 @@ export const NATIVE_MODULE = join(PACKAGE_ROOT, 'native', 'build', 'Release', 'm
 
 let loaded: NativeHelpers | null | undefined;
 
-/**
- * The helpers, loaded once per thread; null where they are not built or turned off. The switch
- * is read at each call (once per folder or copied file), so one process can compare both paths.
- */
+/** MEGAMIRROR_NATIVE=0 at start turns the helpers off; tests switch with setNativeEnabled. */
+let enabled = process.env.MEGAMIRROR_NATIVE !== '0';
+
+/** The helpers, loaded once per thread; null where they are not built or turned off. */
 export function nativeHelpers(): NativeHelpers | null {
-  if (process.env.MEGAMIRROR_NATIVE === '0') return null;
+  if (!enabled) return null;
   if (loaded === undefined) loaded = load();
   return loaded;
+}
+
+/**
+ * Use the helpers (when built) or node:fs from now on, in this thread and the walks it starts on
+ * worker threads: to compare both paths.
+ */
+export function setNativeEnabled(on: boolean): void {
+  enabled = on;
+}
+
+export function nativeEnabled(): boolean {
+  return enabled;
 }
 
 function load(): NativeHelpers | null {

@@ -5,6 +5,8 @@ export interface WalkRequest {
   root: string;
   followSymlinks: boolean;
   selection?: { include: string[]; exclude: string[] };
+  /** Whether the walk may use the native helper (the caller's switch, see setNativeEnabled). */
+  native: boolean;
 }
 
 /**

@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { MegamirrorError, type ErrorCode } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { walk, type WalkOptions, type WalkResult } from './walk.js';
-import { decodeWalk, type EncodedWalk } from './walk-codec.js';
+import { decodeWalk, type EncodedWalk, type WalkRequest } from './walk-codec.js';
+import { nativeEnabled } from './native.js';
 
 /** The bundled worker script (scripts/bundle.mjs); absent, walks run on the calling thread. */
 const WORKER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'walk-worker.mjs');
@@ -50,7 +51,8 @@ export function walkAnywhere(o: WalkOptions & { selection?: { include: string[];
       done();
       reject(new MegamirrorError('internal', `scan worker failed: ${e.message}`, { where: o.root }));
     });
-    worker.postMessage({ root: o.root, followSymlinks: o.followSymlinks, ...(o.selection ? { selection: o.selection } : {}) });
+    const request: WalkRequest = { root: o.root, followSymlinks: o.followSymlinks, native: nativeEnabled(), ...(o.selection ? { selection: o.selection } : {}) };
+    worker.postMessage(request);
   });
 }
 

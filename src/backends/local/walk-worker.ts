@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { compileFilter } from '../../core/filter.js';
 import { MegamirrorError } from '../../errors.js';
+import { setNativeEnabled } from './native.js';
 import { walk } from './walk.js';
 import { encodeWalk, type WalkRequest } from './walk-codec.js';
 
@@ -9,6 +10,7 @@ import { encodeWalk, type WalkRequest } from './walk-codec.js';
  * Runs the synchronous walk on its own thread, so both sides of a job are scanned at once.
  */
 parentPort?.on('message', (req: WalkRequest) => {
+  setNativeEnabled(req.native);
   const filter = req.selection ? compileFilter(req.selection.include, req.selection.exclude) : null;
   walk({ root: req.root, followSymlinks: req.followSymlinks, ...(filter ? { prune: (d: string) => filter.dirVerdict(d) !== 'descend' } : {}) }).then(
     (result) => {

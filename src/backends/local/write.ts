@@ -1,7 +1,6 @@
 import { createWriteStream, readFileSync, renameSync, utimesSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { rename, rm, utimes } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MegamirrorError, fromSystemError } from '../../errors.js';
@@ -28,7 +27,8 @@ const SYNC_LIMIT = 256 * 1024;
 export async function atomicWrite(
   final: string, where: string, content: WriteSource, meta: WriteMeta, signal?: AbortSignal,
 ): Promise<void> {
-  const tmp = join(dirname(final), partialName(basename(final)));
+  const slash = final.lastIndexOf('/');
+  const tmp = final.slice(0, slash + 1) + partialName(final.slice(slash + 1));
   let out: WriteStream | undefined;
   try {
     signal?.throwIfAborted();
