@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MegamirrorError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { allowGcPacing } from '../backends/mega/gc-pacer.js';
 import { registerAdopt } from './commands/adopt.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerGet } from './commands/get.js';
@@ -91,6 +92,8 @@ function reportError(err: unknown, io: Output): number {
   return EXIT.failed;
 }
 
+// This process is the CLI's own: MEGA transfers may pace V8's young collections (gc-pacer.ts).
+allowGcPacing();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,8 +1,9 @@
 /**
  * Download one file: `g` through our API for the download URL, then ranged GETs of large pieces
- * (transfer-plan.ts), up to TRANSFER_CONNECTIONS in flight, handed on in order as each completes
- * (so at most connections x request size is held); we decrypt and verify the MAC natively
- * (DecryptStream).
+ * (transfer-plan.ts), up to TRANSFER_CONNECTIONS in flight, each received into a pooled range
+ * buffer (buffer-pool.ts) and decrypted in order once it is complete, slice by slice as the
+ * consumer takes the plaintext (FileDecryptor: CTR and the SDK's MAC, natively). At most
+ * TRANSFER_CONNECTIONS ranges are held, in buffers reused from one range and one file to the next.
  *
  * Contract: returns the plaintext stream at once. Plaintext flows before the MAC can be checked,
  * so the consumer must write it somewhere temporary: at the end the stream either ends (MAC good)
@@ -17,10 +18,11 @@ import { PassThrough, Readable } from 'node:stream';
 import { MegamirrorError } from '../../errors.js';
 import type { MegaApi } from './api.js';
 import { unpackNodeKey } from './crypto/index.js';
+import { giveBuffer, takeBuffer } from './buffer-pool.js';
 import { classify } from './errors.js';
-import { SlicedDecryptStream } from './sliced-crypto.js';
+import { FileDecryptor, SLICE } from './sliced-crypto.js';
 import { getRange } from './storage-http.js';
-import { requestRanges, TRANSFER_CONNECTIONS, withRetries } from './transfer-plan.js';
+import { DOWNLOAD_REQUEST_BYTES, requestRanges, TRANSFER_CONNECTIONS, withRetries } from './transfer-plan.js';
 import { watchdog } from './watchdog.js';
 
 export interface DownloadInput {
@@ -44,7 +46,6 @@ export function openDownload(i: DownloadInput): Readable {
   if (i.size === 0) return emptyFile(i);
   const controller = new AbortController();
   const signal = i.signal ? AbortSignal.any([i.signal, controller.signal]) : controller.signal;
-  const decrypt = new SlicedDecryptStream(i.nodeKey, i.where);
   const out = new PassThrough({ highWaterMark: 1024 * 1024 });
   const fail = (e: MegamirrorError) => {
     i.onError?.(e);
@@ -53,33 +54,29 @@ export function openDownload(i: DownloadInput): Readable {
   const dog = watchdog(i.idleTimeoutMs, () =>
     fail(new MegamirrorError('timeout', `the download made no progress for ${Math.round(i.idleTimeoutMs / 1000)} s`, { where: i.where, transient: true })),
   );
-  decrypt.on('error', (e: unknown) => {
-    const m = e instanceof MegamirrorError && e.code === 'integrity'
-      ? new MegamirrorError('integrity', 'MAC verification failed: the downloaded content does not match its MAC', { where: i.where, transient: true })
-      : classify(e, { op: 'download', where: i.where });
-    fail(m);
-  });
   out.on('close', () => {
     dog.stop();
     controller.abort();
-    decrypt.destroy();
   });
   const onAbort = () => fail(new MegamirrorError('interrupted', 'interrupted', { where: i.where }));
   if (i.signal?.aborted) onAbort();
   else i.signal?.addEventListener('abort', onAbort, { once: true });
   out.on('close', () => i.signal?.removeEventListener('abort', onAbort));
-  decrypt.pipe(out);
-  fetchCiphertext(i, signal, decrypt, () => dog.kick()).then(
-    () => decrypt.end(),
+  transfer(i, signal, out, () => dog.kick()).then(
+    () => out.end(),
     (e: unknown) => {
-      if (!out.destroyed) fail(e instanceof MegamirrorError ? e : classify(e, { op: 'download', where: i.where }));
+      if (out.destroyed) return;
+      const m = e instanceof MegamirrorError && e.code === 'integrity'
+        ? new MegamirrorError('integrity', 'MAC verification failed: the downloaded content does not match its MAC', { where: i.where, transient: true })
+        : e instanceof MegamirrorError ? e : classify(e, { op: 'download', where: i.where });
+      fail(m);
     },
   );
   return out;
 }
 
-/** `g`, then the ranges in order into `sink` (respecting its backpressure). */
-async function fetchCiphertext(i: DownloadInput, signal: AbortSignal, sink: NodeJS.WritableStream, kick: () => void): Promise<void> {
+/** `g`, then the ranges, decrypted in order into `out` (respecting its backpressure), then the MAC check. */
+async function transfer(i: DownloadInput, signal: AbortSignal, out: PassThrough, kick: () => void): Promise<void> {
   const cmd = i.publicHandle !== undefined ? { a: 'g', g: 1, ssl: 0, p: i.publicHandle } : { a: 'g', g: 1, ssl: 0, n: i.handle };
   // Safe to repeat: retried in place like a range, so one failed request does not cost the download.
   const r = await withRetries(() => i.api.request<{ g?: unknown; s?: unknown }>(cmd, { signal, where: i.where }), signal);
@@ -88,35 +85,47 @@ async function fetchCiphertext(i: DownloadInput, signal: AbortSignal, sink: Node
   }
   const url = r.g;
   const size = typeof r.s === 'number' ? r.s : i.size;
-  const ranges = requestRanges(size);
+  const ranges = requestRanges(size, DOWNLOAD_REQUEST_BYTES);
   const req = { op: 'download' as const, where: i.where, signal, timeoutMs: i.requestTimeoutMs };
-  const fetchRange = ([start, end]: [number, number]) =>
-    withRetries(async () => {
-      const pieces: Buffer[] = [];
+  const decrypt = new FileDecryptor(i.nodeKey, i.where);
+  // Each range's bytes are copied into its buffer as they arrive: the socket's pieces die at once.
+  const fetchRange = ([start, end]: [number, number]): Promise<Buffer> => {
+    const buffer = takeBuffer();
+    return withRetries(async () => {
+      let at = 0;
       await getRange(url, start, end, req, (d) => {
-        pieces.push(d);
+        if (at + d.length <= end - start) buffer.set(d, at);
+        at += d.length;
         kick();
       });
-      return pieces;
+      return buffer;
     }, signal);
-  const pending: Array<Promise<Buffer[]>> = [];
+  };
+  const pending: Array<{ range: [number, number]; body: Promise<Buffer> }> = [];
   let next = 0;
   const fill = () => {
     while (next < ranges.length && pending.length < TRANSFER_CONNECTIONS) {
-      const p = fetchRange(ranges[next++]!);
-      p.catch(() => undefined);
-      pending.push(p);
+      const range = ranges[next++]!;
+      const body = fetchRange(range);
+      body.catch(() => undefined);
+      pending.push({ range, body });
     }
   };
   fill();
   while (pending.length > 0) {
-    const pieces = await pending.shift()!;
+    const head = pending[0]!;
+    const buffer = await head.body;
     if (signal.aborted) throw signal.reason;
+    const length = head.range[1] - head.range[0];
+    for (let p = 0; p < length; p += SLICE) {
+      if (!out.write(decrypt.decrypt(buffer.subarray(p, Math.min(length, p + SLICE))))) await drained(out, signal);
+    }
+    // Every slice is decrypted into its own Buffer: this one is free for the next range.
+    pending.shift();
+    giveBuffer(buffer);
     fill();
-    let ok = true;
-    for (const piece of pieces) ok = sink.write(piece) && ok;
-    if (!ok) await drained(sink, signal);
   }
+  decrypt.verify();
 }
 
 function drained(s: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { baseName, isWithin, parentOf } from '../../core/paths.js';
 import type { Capabilities, Entry, Listing, RelPath } from '../../core/types.js';
@@ -119,7 +118,7 @@ export class MegaBackend implements Backend {
     const name = baseName(path);
     const before = allNamed(tree, parent, name);
     if (before.some((n) => n.node.t !== NODE_FILE)) throw new MegamirrorError('exists', 'a folder has this name', { where: path });
-    const input = content.localPath !== undefined ? createReadStream(content.localPath, { highWaterMark: 1024 * 1024 }) : await content.open();
+    const input = content.localPath !== undefined ? { localPath: content.localPath } : await content.open();
     const up = await uploadContent({
       api: this.#s.api,
       size: meta.size,

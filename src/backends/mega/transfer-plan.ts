@@ -5,7 +5,8 @@
  * both sides, and a few are in flight at once (TRANSFER_CONNECTIONS). Upload requests must start
  * and end on MAC chunk boundaries (MEGA.md): the first request covers the 8 ramp chunks
  * [0, 4608 KiB), then every request is REQUEST_BYTES, a whole number of 1 MiB chunks, the last one
- * ending at EOF. Downloads use the same cut (any cut would do for ranged GETs).
+ * ending at EOF. Downloads use the same cut with DOWNLOAD_REQUEST_BYTES (any cut would do for
+ * ranged GETs).
  */
 
 import { MegamirrorError } from '../../errors.js';
@@ -13,6 +14,13 @@ import { MAX_CHUNK_SIZE, RAMP_END } from './crypto/index.js';
 
 export const REQUEST_BYTES = 8 * MAX_CHUNK_SIZE;
 export const TRANSFER_CONNECTIONS = 4;
+/**
+ * Downloads hold every range until its turn comes (buffer-pool.ts), uploads every request until
+ * it is stored: half-size ranges halve a download's held bytes (4 x 4 MiB) at no measured cost
+ * in throughput (512 MiB through the CLI, same runs: 138-227 MB/s and peak RSS 128-140 MiB with
+ * 4 MiB ranges, 110-141 MB/s and 141-152 MiB with 8 MiB).
+ */
+export const DOWNLOAD_REQUEST_BYTES = 4 * MAX_CHUNK_SIZE;
 
 /** `[start, end)` of every request for a file of `size` bytes (none for an empty file). */
 export function requestRanges(size: number, requestBytes = REQUEST_BYTES): Array<[number, number]> {
