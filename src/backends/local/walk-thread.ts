@@ -62,17 +62,28 @@ let spare: Worker | undefined;
 /**
  * Start a walk worker now, while the caller still loads and checks its job file: a thread takes
  * 50-60 ms to boot, which otherwise lies on the critical path of every local scan. Unused, it
- * keeps nothing alive (unref'd) and is dropped at exit.
+ * keeps nothing alive (unref'd) and is stopped after SPARE_LIFETIME_MS.
  */
 export function prewarmWalker(): void {
   if (!haveWorker || spare !== undefined) return;
-  spare = newWalker();
-  spare.unref();
+  const w = newWalker();
+  spare = w;
+  w.unref();
   // A failure to boot surfaces on first use instead: that walk then starts its own worker.
-  spare.once('error', () => {
-    spare = undefined;
+  w.once('error', () => {
+    if (spare === w) spare = undefined;
   });
+  // Unused by then (a download into a folder that does not exist yet lists nothing locally), it
+  // goes: a thread holds about 10 MiB, which a long transfer would carry to the end.
+  setTimeout(() => {
+    if (spare !== w) return;
+    spare = undefined;
+    void w.terminate();
+  }, SPARE_LIFETIME_MS).unref();
 }
+
+/** A scan starts within a second of the process here; a spare walker lives a little longer. */
+const SPARE_LIFETIME_MS = 3000;
 
 function takeSpare(): Worker | undefined {
   const w = spare;
