@@ -29,6 +29,11 @@ describe('local walk order', () => {
       }
       await writeFile(join(root, 'top', `${d}-file`), d);
     }
+    // Folders of ASCII names only (listed in the native helper's byte order, not sorted again).
+    for (const d of NAMES.filter((n) => /^[\x00-\x7f]*$/.test(n))) {
+      await mkdir(join(root, 'ascii', d), { recursive: true });
+      for (const f of NAMES.filter((n) => /^[\x00-\x7f]*$/.test(n))) await writeFile(join(root, 'ascii', d, f), f);
+    }
     for (const list of [await walk({ root, followSymlinks: false }), await walkAnywhere({ root, followSymlinks: false, selection: { include: [], exclude: [] } })]) {
       const paths = list.entries.map((e) => e.path);
       expect(paths.length).toBeGreaterThan(NAMES.length * NAMES.length);

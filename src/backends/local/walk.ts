@@ -178,7 +178,8 @@ function admitAscii(out: WalkResult, f: Folder, names: string[], look: (i: numbe
     const e = look(i, path, diskPath);
     if (e !== null) entries.push(e);
   }
-  return entries.sort(byPath);
+  // Already in order: the helper sorts by bytes, which for ASCII is the order of code units.
+  return entries;
 }
 
 function byPath(a: Entry, b: Entry): number {
