@@ -79,32 +79,31 @@ static int write_all(copy_job *j, int out, const char *buf, size_t len, uint64_t
   return 0;
 }
 
+/*
+ * One buffer per pool thread, kept for the thread's life: a fresh one per file cost a malloc and,
+ * above glibc's mmap threshold, page faults on every copy.
+ */
+static __thread char *thread_buf;
+
 /* Through a buffer from pos on, up to cap bytes in all; returns the new position or -1. */
 static int64_t copy_buffered(copy_job *j, int in, int out, uint64_t pos, uint64_t cap) {
-  size_t size = cap - pos < SMALL ? (size_t)(cap - pos) : SMALL;
-  char *buf = malloc(size > 0 ? size : 1);
+  size_t size = SMALL;
+  if (thread_buf == NULL) thread_buf = malloc(SMALL);
+  char *buf = thread_buf;
   if (buf == NULL) return fail(j, ENOMEM, "read", 0);
   while (pos < cap) {
-    if (cancelled(j)) {
-      free(buf);
-      return fail(j, ECANCELED, "read", 0);
-    }
+    if (cancelled(j)) return fail(j, ECANCELED, "read", 0);
     size_t want = cap - pos < size ? (size_t)(cap - pos) : size;
     ssize_t n = pread(in, buf, want, (off_t)pos);
     if (n < 0) {
       if (errno == EINTR) continue;
-      free(buf);
       return fail(j, errno, "read", 0);
     }
     if (n == 0) break;
-    if (write_all(j, out, buf, (size_t)n, pos)) {
-      free(buf);
-      return -1;
-    }
+    if (write_all(j, out, buf, (size_t)n, pos)) return -1;
     pos += (uint64_t)n;
     progress(j, pos);
   }
-  free(buf);
   return (int64_t)pos;
 }
 
