@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/megamirror.mjs', import.meta.url));
@@ -57,6 +57,13 @@ function cliFor(uid: number | undefined): string {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   mkdirSync(join(dir, 'dist'));
   for (const f of ['package.json', 'dist/megamirror.mjs', 'dist/walk-worker.mjs']) copyFileSync(join(root, f), join(dir, f));
+  // The bundle's lazily loaded chunks, and the native helpers when built (else the fs paths run).
+  cpSync(join(root, 'dist', 'chunks'), join(dir, 'dist', 'chunks'), { recursive: true });
+  const native = join('native', 'build', 'Release', 'megamirror_native.node');
+  if (existsSync(join(root, native))) {
+    mkdirSync(join(dir, dirname(native)), { recursive: true });
+    copyFileSync(join(root, native), join(dir, native));
+  }
   cpSync(join(root, 'schemas'), join(dir, 'schemas'), { recursive: true });
   chmodSync(dir, 0o755);
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
