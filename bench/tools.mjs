@@ -68,9 +68,11 @@ export function ensureBuild({ repo, cache, force, log }) {
   for (const item of ['dist', 'schemas', 'package.json']) cpSync(join(repo, item), join(copy, item), { recursive: true });
   // The native helpers, when built: without them the copy would measure the node:fs fallback.
   const nativeModule = join('native', 'build', 'Release', 'megamirror_native.node');
-  const native = existsSync(join(repo, nativeModule));
-  if (native) cpSync(join(repo, nativeModule), join(copy, nativeModule));
-  log(`build: native helpers ${native ? 'built and used' : 'not built: megamirror runs on its node:fs fallback'}`);
+  const built = existsSync(join(repo, nativeModule));
+  if (built) cpSync(join(repo, nativeModule), join(copy, nativeModule));
+  const off = process.env.MEGAMIRROR_NATIVE === '0';
+  const native = built && !off;
+  log(`build: native helpers ${native ? 'built and used' : off ? 'turned off (MEGAMIRROR_NATIVE=0): megamirror runs on its node:fs fallback' : 'not built: megamirror runs on its node:fs fallback'}`);
   const copied = join(copy, 'dist', 'megamirror.mjs');
   const version = firstLine(process.execPath, [copied, '--version']);
   const git = (...args) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout?.trim() ?? '';
