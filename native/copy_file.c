@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -206,11 +207,7 @@ static void complete(napi_env env, napi_status status, void *data) {
 napi_value mm_copy_file(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
-  MM_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) {
-    napi_throw_type_error(env, NULL, "copyFile(src, dst, limit, mtimeMs, state?, final?, checkSource?): too few arguments");
-    return NULL;
-  }
+  if (mm_args(env, info, 4, &argc, argv, "copyFile(src, dst, limit, mtimeMs, state?, final?, checkSource?): too few arguments")) return NULL;
   copy_job *j = calloc(1, sizeof *j);
   if (j == NULL) {
     napi_throw_error(env, NULL, "megamirror native: out of memory");

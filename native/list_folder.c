@@ -201,11 +201,7 @@ done:
 napi_value mm_list_folder(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  MM_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1) {
-    napi_throw_type_error(env, NULL, "listFolder(path): path is required");
-    return NULL;
-  }
+  if (mm_args(env, info, 1, &argc, argv, "listFolder(path): path is required")) return NULL;
   char *path = mm_string_arg(env, argv[0]);
   if (path == NULL) return NULL;
   listing l = {.ascii = 1};

@@ -27,4 +27,10 @@ napi_value mm_copy_file(napi_env env, napi_callback_info info);
 /* A JS string argument as a NUL-terminated UTF-8 copy (malloc'd), or NULL after throwing. */
 char *mm_string_arg(napi_env env, napi_value v);
 
+/*
+ * The call's arguments into argv (at most *argc, which then holds how many came); 0, or -1 after
+ * throwing a TypeError that quotes `usage` when fewer than `min` came.
+ */
+int mm_args(napi_env env, napi_callback_info info, size_t min, size_t *argc, napi_value *argv, const char *usage);
+
 #endif
