@@ -14,6 +14,10 @@
 
 napi_value mm_list_folder(napi_env env, napi_callback_info info);
 napi_value mm_copy_file(napi_env env, napi_callback_info info);
+#if __has_include(<openssl/evp.h>)
+#define MM_HAVE_OPENSSL 1
+napi_value mm_cbc_decrypt_many(napi_env env, napi_callback_info info);
+#endif
 
 /* Throws a JS TypeError and returns NULL when a call's status is not napi_ok. */
 #define MM_CHECK(env, call)                                        \

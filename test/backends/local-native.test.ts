@@ -9,7 +9,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NATIVE_KIND, nativeCopyError, nativeHelpers, setNativeEnabled } from '../../src/backends/local/native.js';
+import { NATIVE_KIND, nativeCopyError, nativeHelpers, setNativeEnabled } from '../../src/native.js';
 import { walk } from '../../src/backends/local/walk.js';
 import { fromSystemError } from '../../src/errors.js';
 import { tempDir } from '../helpers/fs-tree.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../src/backends/local/index.js';
-import { setNativeEnabled } from '../../src/backends/local/native.js';
+import { setNativeEnabled } from '../../src/native.js';
 import { tempDir } from '../helpers/fs-tree.js';
 
 const NFD_FOLDER = 'cafe\u0301';

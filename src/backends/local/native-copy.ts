@@ -1,5 +1,5 @@
 import type { WriteMeta } from '../backend.js';
-import { nativeCopyError, type NativeHelpers } from './native.js';
+import { nativeCopyError, type NativeHelpers } from '../../native.js';
 
 /** Copies at least this big can be cancelled midway and report progress while they run. */
 const PROGRESS_FROM = 8 * 1024 * 1024;

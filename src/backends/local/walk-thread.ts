@@ -5,7 +5,7 @@ import { MegamirrorError, type ErrorCode } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { walk, type WalkOptions, type WalkResult } from './walk.js';
 import { decodeWalk, type EncodedWalk, type WalkRequest } from './walk-codec.js';
-import { nativeEnabled } from './native.js';
+import { nativeEnabled } from '../../native.js';
 
 /** The bundled worker script (scripts/bundle.mjs); absent, walks run on the calling thread. */
 const WORKER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'walk-worker.mjs');

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { compileFilter } from '../../core/filter.js';
 import { MegamirrorError } from '../../errors.js';
-import { setNativeEnabled } from './native.js';
+import { setNativeEnabled } from '../../native.js';
 import { walk } from './walk.js';
 import { encodeWalk, type WalkRequest } from './walk-codec.js';
 

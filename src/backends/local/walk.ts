@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:
 import { MegamirrorError, fromSystemError } from '../../errors.js';
 import { joinRel, unsafeNameReason } from '../../core/paths.js';
 import type { Entry, Listing, RelPath, SkippedEntry } from '../../core/types.js';
-import { NATIVE_KIND, nativeHelpers, type NativeListing } from './native.js';
+import { NATIVE_KIND, nativeHelpers, type NativeListing } from '../../native.js';
 import { isPartialName } from './partial.js';
 
 export interface WalkOptions {

@@ -7,7 +7,7 @@ import { MegamirrorError, fromSystemError } from '../../errors.js';
 import type { WriteMeta, WriteSource } from '../backend.js';
 import { copyByChunks } from './fd-copy.js';
 import { nativeCopy } from './native-copy.js';
-import { nativeHelpers } from './native.js';
+import { nativeHelpers } from '../../native.js';
 import { partialName } from './partial.js';
 
 /**

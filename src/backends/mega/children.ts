@@ -34,7 +34,9 @@ export function folderView(tree: NodeTree, folder: string): FolderView {
 function buildView(tree: NodeTree, folder: string): FolderView {
   const view: FolderView = { byName: new Map(), shadowed: [], unsafe: [], unreadable: [] };
   const groups = new Map<string, NamedNode[]>();
-  for (const node of tree.children(folder)) {
+  const children = tree.children(folder);
+  tree.decodeMany(children);
+  for (const node of children) {
     if (node.t !== NODE_FILE && node.t !== NODE_FOLDER) continue;
     const decoded = tree.decode(node);
     if (!decoded) {

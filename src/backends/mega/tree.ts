@@ -13,6 +13,7 @@
  */
 
 import { decryptAttributes, fromBase64Url, keyUnwrapper, type NodeAttributes } from './crypto/index.js';
+import { decryptAttributesMany } from './crypto/attributes-many.js';
 
 /** A node as the API sends it (`f`, and `p` replies). */
 export interface WireNode {
@@ -157,14 +158,45 @@ export class NodeTree {
     return d;
   }
 
+  /**
+   * decode() for many nodes at once (a folder's children): the attributes of those not decoded
+   * yet are decrypted in one native call where the helper is built; else decode() does them one by
+   * one when asked. The results are the same either way.
+   */
+  decodeMany(nodes: readonly WireNode[]): void {
+    const todo: WireNode[] = [];
+    const keys: Buffer[] = [];
+    for (const node of nodes) {
+      if (this.#decoded.has(node.h) || (node.t !== NODE_FILE && node.t !== NODE_FOLDER)) continue;
+      const key = this.#nodeKey(node);
+      if (key === null) this.#decoded.set(node.h, null);
+      else {
+        todo.push(node);
+        keys.push(key);
+      }
+    }
+    if (todo.length < 2) return;
+    const attrs = decryptAttributesMany(todo.map((node, i) => ({ a: node.a, key: keys[i]! })));
+    if (attrs === null) return;
+    todo.forEach((node, i) => this.#decoded.set(node.h, this.#named(keys[i]!, attrs[i]!)));
+  }
+
   #decode(node: WireNode): Decoded | null {
+    const key = this.#nodeKey(node);
+    return key === null ? null : this.#named(key, decryptAttributes(node.a, key));
+  }
+
+  /** The node's own key, unwrapped; null when it has none for us or a wrong length. */
+  #nodeKey(node: WireNode): Buffer | null {
     if (node.t !== NODE_FILE && node.t !== NODE_FOLDER) return null;
     const wrapped = this.#ownKey(node.k);
     const raw = wrapped === null ? null : fromBase64Url(wrapped);
     const want = node.t === NODE_FILE ? 32 : 16;
     if (!raw || raw.length !== want) return null;
-    const key = this.#unwrap(raw);
-    const attrs = decryptAttributes(node.a, key);
+    return this.#unwrap(raw);
+  }
+
+  #named(key: Buffer, attrs: NodeAttributes | null): Decoded | null {
     if (!attrs || typeof attrs.n !== 'string') return null;
     return { key, attrs, name: attrs.n.normalize('NFC') };
   }

@@ -43,7 +43,11 @@ export function decryptAttributes(a: unknown, key: Uint8Array): NodeAttributes |
   const aesKey = key instanceof Uint8Array ? attributeKey(key) : null;
   if (!bytes || !aesKey || bytes.length === 0 || bytes.length % 16 !== 0) return null;
   const decipher = createDecipheriv('aes-128-cbc', aesKey, ZERO_IV).setAutoPadding(false);
-  const plain = Buffer.concat([decipher.update(bytes), decipher.final()]);
+  return parseAttributePlaintext(Buffer.concat([decipher.update(bytes), decipher.final()]));
+}
+
+/** Decrypted attribute bytes to the attribute object, or null (see decryptAttributes). */
+export function parseAttributePlaintext(plain: Buffer): NodeAttributes | null {
   if (!plain.subarray(0, MAGIC.length).equals(MAGIC)) return null;
   const nul = plain.indexOf(0);
   const end = nul < 0 ? plain.length : nul;
@@ -56,7 +60,7 @@ export function decryptAttributes(a: unknown, key: Uint8Array): NodeAttributes |
 }
 
 /** Why both lengths: callers hold a file's node key or a folder's key, and should not care. */
-function attributeKey(key: Uint8Array): Buffer | null {
+export function attributeKey(key: Uint8Array): Buffer | null {
   if (key.byteLength === 16) return asBuffer(key);
   if (key.byteLength === 32) return xorBytes(key.subarray(0, 16), key.subarray(16, 32));
   return null;

@@ -1,13 +1,14 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getSystemErrorName } from 'node:util';
-import { MegamirrorError } from '../../errors.js';
-import { PACKAGE_ROOT } from '../../package-root.js';
+import { MegamirrorError } from './errors.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 /**
  * megamirror's optional native helpers (native/*.c, built by scripts/build-native.mjs at install):
- * one call per folder for the scan and one thread-pool job per copied file. They only move bytes
- * and metadata; every decision stays in TypeScript. Absent (no C compiler at install, another
+ * one call per folder for the scan and one thread-pool job per copied file (the local backend),
+ * and one call to decrypt many MEGA node attributes. They only move bytes and metadata; every
+ * decision stays in TypeScript. Absent (no C compiler at install, another
  * platform, or MEGAMIRROR_NATIVE=0), the local backend does the same through node:fs, and the
  * backend contract suite runs both ways.
  */
@@ -38,6 +39,12 @@ export interface NativeHelpers {
    * { errno, syscall, target }.
    */
   copyFile(src: string, dst: string, limit: number, mtimeMs: number | null, state?: Float64Array, final?: string, checkSource?: boolean): Promise<number>;
+  /**
+   * Many AES-128-CBC decryptions (IV 0, no padding), segment i of `data` (up to `ends[i]`) under
+   * `keys[16i..16i+16)`; segments not a positive multiple of 16 come back as zeros. Absent where
+   * the build found no OpenSSL headers.
+   */
+  cbcDecryptMany?(keys: Uint8Array, data: Uint8Array, ends: Uint32Array): Uint8Array;
 }
 
 interface NativeFailure {
