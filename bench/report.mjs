@@ -60,6 +60,9 @@ export function verdicts(scenarios) {
   const copy = by('copy');
   check(copy, 'rsync', { goal: 1 });
   check(copy, 'rclone', { goal: 1 });
+  const copyRam = by('copy-ram');
+  check(copyRam, 'rsync', { goal: 1 });
+  check(copyRam, 'rclone', { goal: 1 });
   const big = by('bigfile');
   const cp = big?.tools.find((x) => x.tool === 'cp');
   if (cp) {

@@ -10,10 +10,11 @@
 #include <node_api.h>
 
 /* Bumped when a call's arguments or results change: the loader refuses a stale build. */
-#define MEGAMIRROR_NATIVE_ABI 1
+#define MEGAMIRROR_NATIVE_ABI 2
 
 napi_value mm_list_folder(napi_env env, napi_callback_info info);
 napi_value mm_copy_file(napi_env env, napi_callback_info info);
+napi_value mm_copy_files(napi_env env, napi_callback_info info);
 #if __has_include(<openssl/evp.h>)
 #define MM_HAVE_OPENSSL 1
 napi_value mm_cbc_decrypt_many(napi_env env, napi_callback_info info);

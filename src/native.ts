@@ -6,7 +6,8 @@ import { PACKAGE_ROOT } from './package-root.js';
 
 /**
  * megamirror's optional native helpers (native/*.c, built by scripts/build-native.mjs at install):
- * one call per folder for the scan and one thread-pool job per copied file (the local backend),
+ * one call per folder for the scan and one thread-pool job per copied file or group of small files
+ * (the local backend),
  * and one call to decrypt many MEGA node attributes. They only move bytes and metadata; every
  * decision stays in TypeScript. Absent (no C compiler at install, another
  * platform, or MEGAMIRROR_NATIVE=0), the local backend does the same through node:fs, and the
@@ -40,6 +41,12 @@ export interface NativeHelpers {
    */
   copyFile(src: string, dst: string, limit: number, mtimeMs: number | null, state?: Float64Array, final?: string, checkSource?: boolean): Promise<number>;
   /**
+   * Several copies as by copyFile (without state), one after the other in one thread-pool job,
+   * from flat arguments (see `copyFilesArgs`). Never rejects: each item's result is its bytes
+   * copied or its failure.
+   */
+  copyFiles(paths: string, numbers: Float64Array, checks: Uint8Array): Promise<Array<number | NativeFailure>>;
+  /**
    * Many AES-128-CBC decryptions (IV 0, no padding), segment i of `data` (up to `ends[i]`) under
    * `keys[16i..16i+16)`; segments not a positive multiple of 16 come back as zeros. Absent where
    * the build found no OpenSSL headers.
@@ -47,14 +54,42 @@ export interface NativeHelpers {
   cbcDecryptMany?(keys: Uint8Array, data: Uint8Array, ends: Uint32Array): Uint8Array;
 }
 
-interface NativeFailure {
+/** One file for copyFiles: copyFile's arguments, without state. */
+export interface NativeCopyItem {
+  src: string;
+  dst: string;
+  limit: number;
+  mtimeMs: number | null;
+  final: string | null;
+  checkSource: boolean;
+}
+
+/**
+ * copyFiles' flat arguments: each item's src, dst and final (empty: none) each ended by a NUL
+ * (which no path holds), its limit and mtimeMs (NaN: leave it), its checkSource.
+ */
+export function copyFilesArgs(items: readonly NativeCopyItem[]): [string, Float64Array, Uint8Array] {
+  let paths = '';
+  const numbers = new Float64Array(2 * items.length);
+  const checks = new Uint8Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    paths += `${it.src}\0${it.dst}\0${it.final ?? ''}\0`;
+    numbers[2 * i] = it.limit;
+    numbers[2 * i + 1] = it.mtimeMs ?? Number.NaN;
+    checks[i] = it.checkSource ? 1 : 0;
+  }
+  return [paths, numbers, checks];
+}
+
+export interface NativeFailure {
   errno: number;
   syscall: string;
   target: boolean;
 }
 
 /** Must match MEGAMIRROR_NATIVE_ABI in native/native.h: a stale build is ignored, not trusted. */
-const ABI = 1;
+const ABI = 2;
 export const NATIVE_MODULE = join(PACKAGE_ROOT, 'native', 'build', 'Release', 'megamirror_native.node');
 
 let loaded: NativeHelpers | null | undefined;

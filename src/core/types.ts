@@ -77,6 +77,13 @@ export interface Capabilities {
   deleteGoesToTrash: boolean;
   /** `copyWithin` exists: reuse of an existing file without moving its bytes (hard link, MEGA copy). */
   serverSideCopy: boolean;
+  /**
+   * Writes from a local file are grouped: one job copies up to this many small files (the local
+   * backend with its native helpers). The engine keeps `concurrency` × this many such transfers
+   * in flight so that groups can form; the backend itself still runs `concurrency` jobs at once.
+   * Absent: 1.
+   */
+  writeGroup?: number;
 }
 
 export type CopyReason = 'missing' | 'size-differs' | 'mtime-differs' | 'type-conflict';

@@ -65,7 +65,7 @@ function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | 
 async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult[]> {
   const run = (batch: Action[]) => pool(batch, Math.max(1, o.concurrency), (a) => runOne(a, o, before));
   // Transfers in flight spread over folders (see pool): parallel file creation scales only then.
-  if (phase === 'transfer') return pool(actions, Math.max(1, o.concurrency), (a) => runOne(a, o, before), (a) => parentOf(a.path));
+  if (phase === 'transfer') return pool(actions, transferWidth(o), (a) => runOne(a, o, before), (a) => parentOf(a.path));
   if (phase === 'delete' || phase === 'commit') return run(actions);
   const levels = new Map<number, Action[]>();
   for (const a of actions) {
@@ -78,6 +78,16 @@ async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions & { hal
   const out: ActionResult[] = [];
   for (const depth of order) out.push(...(await run(levels.get(depth)!)));
   return out;
+}
+
+/**
+ * Transfers in flight: `concurrency`, times the destination's write group when the source is a
+ * local folder (the destination then runs `concurrency` jobs of up to that many small files).
+ */
+function transferWidth(o: ApplyOptions): number {
+  const width = Math.max(1, o.concurrency);
+  const group = o.source.localPath !== undefined ? (o.destination.capabilities.writeGroup ?? 1) : 1;
+  return width * Math.max(1, group);
 }
 
 async function runOne(action: Action, o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult> {

@@ -30,7 +30,7 @@ export function backendFactory(file: JobFile, options: BackendFactoryOptions = {
   return async (endpoint, job) => {
     let inner: Backend;
     if (endpoint.type === 'local') {
-      inner = new LocalBackend(endpoint.path, { followSymlinks: job.followSymlinks });
+      inner = new LocalBackend(endpoint.path, { followSymlinks: job.followSymlinks, concurrency: job.concurrency });
     } else if (endpoint.type === 'link') {
       if (!options.openLink) throw new MegamirrorError('config', `${formatEndpoint(endpoint)} cannot be opened here`, { where: job.location });
       inner = await options.openLink(endpoint, job);

@@ -5,6 +5,8 @@ import { formatBytes } from './format.js';
 import { actionLine } from './human.js';
 import type { Painter } from './format.js';
 
+const PLAIN_CHECK_EVERY = 16;
+
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 export interface ProgressOptions {
@@ -60,16 +62,20 @@ export function createProgress(plan: Plan, o: ProgressOptions): Progress {
   const payload = () => ({ files, totalFiles, doneBytes: formatBytes(bytes), totalBytes: formatBytes(totalBytes), rate: formatBytes(Math.round(rate())), etaText: eta(), current: current() });
   bar?.start(Math.max(1, totalBytes), 0, payload());
 
+  // Plain lines name no files in flight: the set is kept only for the bar. The clock is read
+  // once per PLAIN_CHECK_EVERY events (a first copy of small files makes three per file).
+  const track = bar !== null;
+  let sinceCheck = 0;
   return {
     onEvent(e) {
       if (o.verbosity === 'quiet') return;
       if (e.type === 'action-start') {
-        if (e.action.op === 'copy' || e.action.op === 'link') inFlight.add(e.action.path);
+        if (track && (e.action.op === 'copy' || e.action.op === 'link')) inFlight.add(e.action.path);
       } else if (e.type === 'bytes') {
         bytes += e.bytes;
       } else {
         const a = e.result.action;
-        inFlight.delete(a.path);
+        if (track) inFlight.delete(a.path);
         if (a.op === 'copy' || a.op === 'link') files++;
         if (o.verbosity === 'verbose') {
           const status = e.result.outcome === 'done' ? '' : ` [${e.result.outcome}${e.result.outcome === 'failed' ? `: ${e.result.error.message}` : ''}]`;
@@ -79,7 +85,7 @@ export function createProgress(plan: Plan, o: ProgressOptions): Progress {
         }
       }
       if (bar) bar.update(Math.min(bytes, Math.max(1, totalBytes)), payload());
-      else if (o.verbosity === 'normal' && now() - lastLine >= (o.intervalMs ?? 5000)) {
+      else if (o.verbosity === 'normal' && ++sinceCheck >= PLAIN_CHECK_EVERY && ((sinceCheck = 0), now() - lastLine >= (o.intervalMs ?? 5000))) {
         lastLine = now();
         const p = payload();
         line(`${plan.job}: ${p.files}/${p.totalFiles} files, ${p.doneBytes}/${p.totalBytes}, ${p.rate}/s, ETA ${p.etaText}`);

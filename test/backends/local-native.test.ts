@@ -9,7 +9,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NATIVE_KIND, nativeCopyError, nativeHelpers, setNativeEnabled } from '../../src/native.js';
+import { NATIVE_KIND, copyFilesArgs, nativeCopyError, nativeHelpers, setNativeEnabled, type NativeCopyItem } from '../../src/native.js';
 import { walk } from '../../src/backends/local/walk.js';
 import { fromSystemError } from '../../src/errors.js';
 import { tempDir } from '../helpers/fs-tree.js';
@@ -175,6 +175,50 @@ describe.skipIf(native === null)('native listFolder and copyFile', () => {
     const err = await n.copyFile(src, join(root, 'out'), 20 * 1024 * 1024, 0, state).then(() => null, (f: unknown) => nativeCopyError(f, src, join(root, 'out')));
     expect(err).toMatchObject({ code: 'ECANCELED' });
     expect(existsSync(join(root, 'out'))).toBe(false);
+  });
+
+  it('copies a group in one job, each item with its own result, and leaves nothing of the failed ones', async () => {
+    const src = (i: number) => join(root, `s${i}`);
+    for (let i = 0; i < 4; i++) {
+      writeFileSync(src(i), patternBytes(i * 700, i));
+      utimesSync(src(i), 1_600_000_000, new Date(1_600_000_000_000 + i * 1001));
+    }
+    writeFileSync(join(root, 'taken'), 'x');
+    const mtime = (i: number) => Math.floor(statSync(src(i)).mtimeMs);
+    const item = (i: number, over: Partial<NativeCopyItem> = {}): NativeCopyItem => ({
+      src: src(i), dst: join(root, `p${i}`), limit: i * 700, mtimeMs: mtime(i), final: join(root, `f${i}`), checkSource: true, ...over,
+    });
+    const items = [
+      item(0), // empty file
+      item(1),
+      item(2, { mtimeMs: 1 }), // the plan saw another mtime
+      item(3, { dst: join(root, 'taken') }), // the partial name exists
+      item(1, { src: join(root, 'nope'), dst: join(root, 'p5'), final: join(root, 'f5') }),
+      item(3, { dst: join(root, 'p6'), final: null, mtimeMs: null, checkSource: false }), // copy only
+      item(2, { dst: join(root, 'p7'), final: join(root, 'f7'), limit: 1000 }), // grew since the plan
+    ];
+    const results = await n.copyFiles(...copyFilesArgs(items));
+    expect(results.slice(0, 2)).toEqual([0, 700]);
+    expect(nativeCopyError(results[2], src(2), join(root, 'p2'), 'f2')).toMatchObject({ code: 'source-changed', where: 'f2' });
+    expect(results[3]).toMatchObject({ errno: 17, syscall: 'open', target: true });
+    expect(results[4]).toMatchObject({ errno: 2, syscall: 'open', target: false });
+    expect(results.slice(5)).toEqual([2100, 1001]);
+    for (const i of [0, 1]) {
+      expect(readFileSync(join(root, `f${i}`)).equals(readFileSync(src(i)))).toBe(true);
+      expect(Math.floor(statSync(join(root, `f${i}`)).mtimeMs)).toBe(mtime(i));
+    }
+    expect(readFileSync(join(root, 'p6')).equals(readFileSync(src(3)))).toBe(true);
+    expect(readFileSync(join(root, 'taken'), 'utf8')).toBe('x');
+    expect(readdirSync(root).sort()).toEqual(['f0', 'f1', 'p6', 's0', 's1', 's2', 's3', 'taken']);
+  });
+
+  it('copies a group of none, and refuses malformed group arguments with a TypeError or RangeError', async () => {
+    expect(await n.copyFiles('', new Float64Array(0), new Uint8Array(0))).toEqual([]);
+    expect(() => n.copyFiles('a\0b\0', new Float64Array(2), new Uint8Array(1))).toThrow(TypeError); // no final slot
+    expect(() => n.copyFiles('a\0b\0\0', new Float64Array(1), new Uint8Array(1))).toThrow(TypeError);
+    expect(() => n.copyFiles('a\0b\0\0', new Float64Array([-1, 0]), new Uint8Array(1))).toThrow(RangeError);
+    expect(() => n.copyFiles('a\0b\0\0', new Float64Array([1, Infinity]), new Uint8Array(1))).toThrow(RangeError);
+    expect(() => (n.copyFiles as unknown as (a: string) => unknown)('')).toThrow(TypeError);
   });
 
   it('rejects bad arguments with a TypeError or RangeError, not a crash', () => {

@@ -5,12 +5,16 @@ import type { Readable } from 'node:stream';
 import { MegamirrorError, fromSystemError } from '../../errors.js';
 import type { Capabilities, Entry, Listing, RelPath } from '../../core/types.js';
 import type { Backend, ListOptions, OpOptions, WriteMeta, WriteSource } from '../backend.js';
+import { nativeHelpers } from '../../native.js';
+import { CopyQueue, GROUP_FILES } from './copy-queue.js';
 import { partialName } from './partial.js';
 import { walkAnywhere } from './walk-thread.js';
 import { atomicWrite } from './write.js';
 
 export interface LocalBackendOptions {
   followSymlinks?: boolean;
+  /** Copies running at once on the thread pool (the job's `concurrency`); 4 unless given. */
+  concurrency?: number;
 }
 
 const UNSAFE_REL = /(?:^|\/)\.{0,2}(?:\/|$)|\0/;
@@ -19,13 +23,9 @@ const UNSAFE_REL = /(?:^|\/)\.{0,2}(?:\/|$)|\0/;
 export class LocalBackend implements Backend {
   readonly kind = 'local';
   readonly display: string;
-  readonly capabilities: Capabilities = {
-    mtimePrecisionMs: 1,
-    caseInsensitive: false,
-    allowsDuplicateNames: false,
-    deleteGoesToTrash: false,
-    serverSideCopy: true,
-  };
+  readonly capabilities: Capabilities;
+  /** Copies through the native helpers, grouped (copy-queue.ts); made on the first write. */
+  private copies: CopyQueue | undefined;
   private diskNames = new Map<RelPath, string>();
 
   /** The root, normalized, with one trailing slash: abs() appends checked relative paths. */
@@ -34,6 +34,15 @@ export class LocalBackend implements Backend {
   constructor(readonly root: string, private readonly options: LocalBackendOptions = {}) {
     this.display = root;
     this.prefix = join(root, '/');
+    this.capabilities = {
+      mtimePrecisionMs: 1,
+      caseInsensitive: false,
+      allowsDuplicateNames: false,
+      deleteGoesToTrash: false,
+      serverSideCopy: true,
+      // Small files copied in groups only by the native helpers; node:fs copies one by one.
+      ...(nativeHelpers() !== null ? { writeGroup: GROUP_FILES } : {}),
+    };
   }
 
   async probeRoot(): Promise<'ok' | 'missing' | 'not-a-folder'> {
@@ -80,7 +89,9 @@ export class LocalBackend implements Backend {
   }
 
   async write(path: RelPath, content: WriteSource, meta: WriteMeta, options: OpOptions = {}): Promise<void> {
-    await atomicWrite(this.abs(path), path, content, meta, options.signal);
+    const native = content.localPath !== undefined ? nativeHelpers() : null;
+    if (native !== null) this.copies ??= new CopyQueue(native, Math.max(1, this.options.concurrency ?? 4));
+    await atomicWrite(this.abs(path), path, content, meta, options.signal, native !== null ? this.copies : undefined);
   }
 
   async mkdir(path: RelPath): Promise<void> {

@@ -5,6 +5,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MegamirrorError, fromSystemError } from '../../errors.js';
 import type { WriteMeta, WriteSource } from '../backend.js';
+import type { CopyQueue } from './copy-queue.js';
 import { copyByChunks } from './fd-copy.js';
 import { nativeCopy } from './native-copy.js';
 import { nativeHelpers } from '../../native.js';
@@ -25,7 +26,7 @@ const SYNC_LIMIT = 256 * 1024;
  * failure or abort removes the partial file; the old content under `final` is never touched.
  */
 export async function atomicWrite(
-  final: string, where: string, content: WriteSource, meta: WriteMeta, signal?: AbortSignal,
+  final: string, where: string, content: WriteSource, meta: WriteMeta, signal?: AbortSignal, queue?: CopyQueue,
 ): Promise<void> {
   const slash = final.lastIndexOf('/');
   const tmp = final.slice(0, slash + 1) + partialName(final.slice(slash + 1));
@@ -35,12 +36,14 @@ export async function atomicWrite(
     let written: number;
     const native = content.localPath !== undefined ? nativeHelpers() : null;
     if (native !== null) {
-      // One thread-pool job per file (native/copy_file.c), mtime included, and the commit too
-      // when the only check before it is the source's size and mtime: several copies run at once
-      // on the pool, and this thread only collects them.
+      // One thread-pool job per file or group of small files (native/copy_file.c, copy-queue.ts),
+      // mtime included, and the commit too when the only check before it is the source's size
+      // and mtime: several copies run at once on the pool, and this thread only collects them.
       const inJob = meta.beforeCommit === undefined || meta.beforeCommitChecksSource === true;
       const target = { partial: tmp, where, ...(inJob ? { final, checkSource: meta.beforeCommit !== undefined } : {}) };
-      written = await nativeCopy(native, content.localPath!, target, meta, signal, content.onProgress);
+      written = queue !== undefined
+        ? await queue.copy(content.localPath!, target, meta, signal, content.onProgress)
+        : await nativeCopy(native, content.localPath!, target, meta, signal, content.onProgress);
       if (written !== meta.size) throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
       if (inJob) return;
       signal?.throwIfAborted();

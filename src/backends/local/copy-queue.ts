@@ -1,0 +1,121 @@
+import type { WriteMeta } from '../backend.js';
+import { copyFilesArgs, nativeCopyError, type NativeCopyItem, type NativeHelpers } from '../../native.js';
+import { nativeCopy, type NativeTarget } from './native-copy.js';
+
+/** Files below this size wait to go in groups; larger ones get a job of their own. */
+export const GROUP_BELOW = 1024 * 1024;
+/** At most this many files, and this many bytes, per group. */
+export const GROUP_FILES = 32;
+const GROUP_BYTES = 4 * 1024 * 1024;
+
+interface Waiting {
+  /** null: a file of GROUP_BELOW or more, started alone by `start`. */
+  item: NativeCopyItem | null;
+  size: number;
+  signal: AbortSignal | undefined;
+  start: () => void;
+  resolve: (bytes: number) => void;
+  reject: (err: unknown) => void;
+  onProgress: ((bytes: number) => void) | undefined;
+  from: string;
+  to: NativeTarget;
+}
+
+/**
+ * The local backend's copies through the native helpers, at most `parallel` thread-pool jobs at
+ * once (the job's `concurrency`). Small files go in groups: one job copies up to GROUP_FILES of
+ * them in a row, which spares a pool thread's and the main thread's wake-up per file (a first
+ * copy of many small files is mostly system calls, and on this kind of virtual machine each
+ * wake-up costs about as much as a file's own calls). Groups form by themselves: while `parallel`
+ * jobs run, new copies wait, and the next job takes the waiting ones; the engine keeps
+ * `parallel × GROUP_FILES` transfers in flight for that (Capabilities.writeGroup). Files are
+ * started in the order they came.
+ */
+export class CopyQueue {
+  private readonly waiting: Waiting[] = [];
+  private running = 0;
+
+  constructor(private readonly native: NativeHelpers, private readonly parallel: number) {}
+
+  /** Copies like `nativeCopy`; resolves with the bytes copied. */
+  copy(from: string, to: NativeTarget, meta: WriteMeta, signal?: AbortSignal, onProgress?: (bytes: number) => void): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const w: Waiting = {
+        item: meta.size < GROUP_BELOW ? { src: from, dst: to.partial, limit: meta.size, mtimeMs: meta.mtimeMs, final: to.final ?? null, checkSource: to.checkSource === true } : null,
+        size: meta.size,
+        signal,
+        resolve,
+        reject,
+        onProgress,
+        from,
+        to,
+        start: () => {
+          nativeCopy(this.native, from, to, meta, signal, onProgress).then(resolve, reject).finally(() => this.done());
+        },
+      };
+      this.waiting.push(w);
+      this.pump();
+    });
+  }
+
+  private done(): void {
+    this.running--;
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.parallel && this.waiting.length > 0) {
+      const head = this.waiting[0]!;
+      if (head.item === null) {
+        this.waiting.shift();
+        this.running++;
+        head.start();
+        continue;
+      }
+      const group = this.takeGroup();
+      if (group.length === 0) continue;
+      this.running++;
+      this.native.copyFiles(...copyFilesArgs(group.map((w) => w.item!))).then(
+        (results) => {
+          for (let i = 0; i < group.length; i++) settle(group[i]!, results[i]);
+          this.done();
+        },
+        (err: unknown) => {
+          for (const w of group) w.reject(err);
+          this.done();
+        },
+      );
+    }
+  }
+
+  /** The waiting small files from the front, in order, up to a group's size; aborted ones fail here. */
+  private takeGroup(): Waiting[] {
+    const group: Waiting[] = [];
+    let bytes = 0;
+    let i = 0;
+    while (i < this.waiting.length && group.length < GROUP_FILES && bytes < GROUP_BYTES) {
+      const w = this.waiting[i]!;
+      if (w.item === null) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      if (w.signal?.aborted) {
+        w.reject(w.signal.reason);
+        continue;
+      }
+      group.push(w);
+      bytes += w.size;
+    }
+    return group;
+  }
+}
+
+function settle(w: Waiting, result: unknown): void {
+  if (typeof result === 'number') {
+    if (result > 0) w.onProgress?.(Math.min(result, w.size));
+    w.resolve(result);
+  } else {
+    w.reject(nativeCopyError(result, w.from, w.to.partial, w.to.where));
+  }
+}
