@@ -97,7 +97,11 @@ async function runOne(action: Action, o: ApplyOptions & { halt: Halt }, before: 
   let result: ActionResult;
   try {
     const { attempts, bytes, note, stored } = await execute(action, o, before);
-    result = { action, outcome: 'done', attempts, bytes, ...(note ? { note } : {}), ...(stored ? { stored } : {}) };
+    // Assigned, not spread: this runs once per file.
+    const done: Extract<ActionResult, { outcome: 'done' }> = { action, outcome: 'done', attempts, bytes };
+    if (note) done.note = note;
+    if (stored) done.stored = stored;
+    result = done;
   } catch (err) {
     if (isAbort(err) || o.signal?.aborted) {
       result = { action, outcome: 'skipped', why: 'interrupted' };

@@ -9,11 +9,10 @@ export const GROUP_FILES = 32;
 const GROUP_BYTES = 4 * 1024 * 1024;
 
 interface Waiting {
-  /** null: a file of GROUP_BELOW or more, started alone by `start`. */
+  /** null: a file of GROUP_BELOW or more, copied alone by `nativeCopy`. */
   item: NativeCopyItem | null;
-  size: number;
+  meta: WriteMeta;
   signal: AbortSignal | undefined;
-  start: () => void;
   resolve: (bytes: number) => void;
   reject: (err: unknown) => void;
   onProgress: ((bytes: number) => void) | undefined;
@@ -32,7 +31,9 @@ interface Waiting {
  * started in the order they came.
  */
 export class CopyQueue {
-  private readonly waiting: Waiting[] = [];
+  private waiting: Waiting[] = [];
+  /** Waiting files of GROUP_BELOW or more. */
+  private large = 0;
   private running = 0;
 
   constructor(private readonly native: NativeHelpers, private readonly parallel: number) {}
@@ -40,36 +41,27 @@ export class CopyQueue {
   /** Copies like `nativeCopy`; resolves with the bytes copied. */
   copy(from: string, to: NativeTarget, meta: WriteMeta, signal?: AbortSignal, onProgress?: (bytes: number) => void): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const w: Waiting = {
-        item: meta.size < GROUP_BELOW ? { src: from, dst: to.partial, limit: meta.size, mtimeMs: meta.mtimeMs, final: to.final ?? null, checkSource: to.checkSource === true } : null,
-        size: meta.size,
-        signal,
-        resolve,
-        reject,
-        onProgress,
-        from,
-        to,
-        start: () => {
-          nativeCopy(this.native, from, to, meta, signal, onProgress).then(resolve, reject).finally(() => this.done());
-        },
-      };
-      this.waiting.push(w);
+      const small = meta.size < GROUP_BELOW;
+      const item = small ? { src: from, dst: to.partial, limit: meta.size, mtimeMs: meta.mtimeMs, final: to.final ?? null, checkSource: to.checkSource === true } : null;
+      if (!small) this.large++;
+      this.waiting.push({ item, meta, signal, resolve, reject, onProgress, from, to });
       this.pump();
     });
   }
 
-  private done(): void {
+  private readonly done = (): void => {
     this.running--;
     this.pump();
-  }
+  };
 
   private pump(): void {
     while (this.running < this.parallel && this.waiting.length > 0) {
       const head = this.waiting[0]!;
       if (head.item === null) {
         this.waiting.shift();
+        this.large--;
         this.running++;
-        head.start();
+        nativeCopy(this.native, head.from, head.to, head.meta, head.signal, head.onProgress).then(head.resolve, head.reject).finally(this.done);
         continue;
       }
       const group = this.takeGroup();
@@ -90,22 +82,32 @@ export class CopyQueue {
 
   /** The waiting small files from the front, in order, up to a group's size; aborted ones fail here. */
   private takeGroup(): Waiting[] {
+    let taken: Waiting[];
+    if (this.large === 0) {
+      // The usual case: only small files wait, take them from the front in one step.
+      let end = 0;
+      let bytes = 0;
+      while (end < this.waiting.length && end < GROUP_FILES && bytes < GROUP_BYTES) bytes += this.waiting[end++]!.meta.size;
+      taken = this.waiting.slice(0, end);
+      this.waiting = this.waiting.slice(end);
+    } else {
+      taken = [];
+      const rest: Waiting[] = [];
+      let bytes = 0;
+      for (const w of this.waiting) {
+        if (w.item !== null && taken.length < GROUP_FILES && bytes < GROUP_BYTES) {
+          taken.push(w);
+          bytes += w.meta.size;
+        } else {
+          rest.push(w);
+        }
+      }
+      this.waiting = rest;
+    }
     const group: Waiting[] = [];
-    let bytes = 0;
-    let i = 0;
-    while (i < this.waiting.length && group.length < GROUP_FILES && bytes < GROUP_BYTES) {
-      const w = this.waiting[i]!;
-      if (w.item === null) {
-        i++;
-        continue;
-      }
-      this.waiting.splice(i, 1);
-      if (w.signal?.aborted) {
-        w.reject(w.signal.reason);
-        continue;
-      }
-      group.push(w);
-      bytes += w.size;
+    for (const w of taken) {
+      if (w.signal?.aborted) w.reject(w.signal.reason);
+      else group.push(w);
     }
     return group;
   }
@@ -113,7 +115,7 @@ export class CopyQueue {
 
 function settle(w: Waiting, result: unknown): void {
   if (typeof result === 'number') {
-    if (result > 0) w.onProgress?.(Math.min(result, w.size));
+    if (result > 0) w.onProgress?.(Math.min(result, w.meta.size));
     w.resolve(result);
   } else {
     w.reject(nativeCopyError(result, w.from, w.to.partial, w.to.where));

@@ -7,7 +7,7 @@ import { MegamirrorError, fromSystemError } from '../../errors.js';
 import type { WriteMeta, WriteSource } from '../backend.js';
 import type { CopyQueue } from './copy-queue.js';
 import { copyByChunks } from './fd-copy.js';
-import { nativeCopy } from './native-copy.js';
+import { nativeCopy, type NativeTarget } from './native-copy.js';
 import { nativeHelpers } from '../../native.js';
 import { partialName } from './partial.js';
 
@@ -40,7 +40,7 @@ export async function atomicWrite(
       // mtime included, and the commit too when the only check before it is the source's size
       // and mtime: several copies run at once on the pool, and this thread only collects them.
       const inJob = meta.beforeCommit === undefined || meta.beforeCommitChecksSource === true;
-      const target = { partial: tmp, where, ...(inJob ? { final, checkSource: meta.beforeCommit !== undefined } : {}) };
+      const target: NativeTarget = inJob ? { partial: tmp, where, final, checkSource: meta.beforeCommit !== undefined } : { partial: tmp, where };
       written = queue !== undefined
         ? await queue.copy(content.localPath!, target, meta, signal, content.onProgress)
         : await nativeCopy(native, content.localPath!, target, meta, signal, content.onProgress);
