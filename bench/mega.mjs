@@ -5,7 +5,7 @@
 // (raw ciphertext, bench/emulator.mjs). Every download is hashed against the source before its
 // time counts. Two sizes (128 and 512 MiB) show whether peak RSS grows with the file.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -44,6 +44,7 @@ export async function startEmulator(repo, dir) {
 async function emulatorAlone(repo, mib, work) {
   // The same request size and parallelism as megamirror's client (8 MiB, 4 at once): the ceiling
   // for that client, not for megajs's 1 MiB requests.
+  execFileSync('sync');
   const r = await timed({ cmd: process.execPath, args: [join(repo, 'bench', 'emulator.mjs'), '--mib', String(mib), '--chunk-mib', '8', '--connections', '4'] }, { scratch: work });
   const up = /upload\s+(\d+) MB\/s/.exec(r.stdout);
   const down = /download\s+(\d+) MB\/s/.exec(r.stdout);
@@ -88,6 +89,9 @@ export async function scenarioMega({ repo, work, build, files, runs, full = fals
     const measure = async (key, spec, check) => {
       const r = row(key);
       if (r.status !== 'ok') return;
+      // Each run starts with nothing left to write back (the last download, the emulator's
+      // stored blobs, the 1 GiB copies of the scenario before): as the copy scenarios do.
+      execFileSync('sync');
       const t = await timed(spec, { scratch: root, env });
       let seconds = t.seconds;
       let problem = t.code !== 0 ? `exit ${t.code}: ${(t.stderr || t.stdout).trim().split('\n').slice(-2).join(' / ')}` : null;
