@@ -12,6 +12,13 @@ export function ratioVsMegamirror(scenario, row) {
   return mm.stats.median / row.stats.median;
 }
 
+/** megamirror's fastest run divided by the tool's fastest run. */
+export function bestRatio(scenario, row) {
+  const mm = scenario.tools.find((t) => t.tool === 'megamirror');
+  if (!mm?.stats || !row.stats) return null;
+  return mm.stats.min / row.stats.min;
+}
+
 export function renderTable(scenarios) {
   const head = ['scenario', 'tool', 'median s', 'min s', 'max s', 'runs', 'mm time ÷ tool time', 'CPU s (median)', 'peak RSS MiB', 'status / notes'];
   const rows = [];
@@ -52,7 +59,11 @@ export function verdicts(scenarios) {
     }
     const state = r < goal ? 'MET' : acceptable != null && r <= acceptable ? 'ACCEPTABLE FOR NOW' : 'MISSED';
     const limit = acceptable != null ? `target < ${goal}x, acceptable <= ${acceptable}x` : `target < ${goal}x`;
-    out.push(`${sc.name}: megamirror takes ${r.toFixed(2)}x the time of ${peer} (${limit}): ${state}`);
+    // The verdict is on medians; the fastest runs' ratio is shown beside it because this kind of
+    // machine has a slow mode that takes every tool about 1 s longer in some runs, and which tool
+    // draws more of those runs decides a median of five.
+    const best = bestRatio(sc, t);
+    out.push(`${sc.name}: megamirror takes ${r.toFixed(2)}x the time of ${peer} (${limit}): ${state}${best == null ? '' : ` (fastest runs: ${best.toFixed(2)}x)`}`);
   };
   const plan = by('plan');
   check(plan, 'rsync', { goal: 1, acceptable: 1.5 });
