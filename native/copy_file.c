@@ -312,6 +312,7 @@ static napi_value queue(napi_env env, copy_job *j, const char *name_s) {
       napi_create_string_utf8(env, name_s, NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_async_work(env, NULL, name, execute, complete, j, &j->work) != napi_ok ||
       napi_queue_async_work(env, j->work) != napi_ok) {
+    if (j->work != NULL) napi_delete_async_work(env, j->work);
     if (j->state_ref != NULL) napi_delete_reference(env, j->state_ref);
     job_free(j);
     napi_throw_error(env, NULL, "megamirror native: could not queue the copy");
@@ -401,7 +402,11 @@ napi_value mm_copy_files(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "megamirror native: out of memory");
     return NULL;
   }
-  napi_get_value_string_utf8(env, argv[0], paths, len + 1, &len);
+  if (napi_get_value_string_utf8(env, argv[0], paths, len + 1, &len) != napi_ok) {
+    free(paths);
+    napi_throw_type_error(env, NULL, "copyFiles: paths must be a string");
+    return NULL;
+  }
   copy_job *j = job_new(n);
   if (j == NULL) {
     free(paths);
@@ -440,6 +445,12 @@ napi_value mm_copy_files(napi_env env, napi_callback_info info) {
     if (!isnan(ms)) set_mtime(it, ms);
     it->check_source = checks[i] != 0 && it->final != NULL;
   }
+  int extra = p != end;
   free(paths);
+  if (extra) {
+    job_free(j);
+    napi_throw_type_error(env, NULL, "copyFiles: paths holds more fields than items");
+    return NULL;
+  }
   return queue(env, j, "megamirror.copyFiles");
 }

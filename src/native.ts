@@ -74,6 +74,10 @@ export function copyFilesArgs(items: readonly NativeCopyItem[]): [string, Float6
   const checks = new Uint8Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
+    // A NUL inside a path would shift every field after it: refused here (no path holds one).
+    if (it.src.includes('\0') || it.dst.includes('\0') || (it.final?.includes('\0') ?? false)) throw new TypeError('copyFiles: a path holds a NUL');
+    // NaN stands for "leave the mtime": only null may become it.
+    if (it.mtimeMs !== null && !Number.isFinite(it.mtimeMs)) throw new RangeError('copyFiles: mtimeMs must be finite or null');
     paths += `${it.src}\0${it.dst}\0${it.final ?? ''}\0`;
     numbers[2 * i] = it.limit;
     numbers[2 * i + 1] = it.mtimeMs ?? Number.NaN;

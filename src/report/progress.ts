@@ -62,8 +62,9 @@ export function createProgress(plan: Plan, o: ProgressOptions): Progress {
   const payload = () => ({ files, totalFiles, doneBytes: formatBytes(bytes), totalBytes: formatBytes(totalBytes), rate: formatBytes(Math.round(rate())), etaText: eta(), current: current() });
   bar?.start(Math.max(1, totalBytes), 0, payload());
 
-  // Plain lines name no files in flight: the set is kept only for the bar. The clock is read
-  // once per PLAIN_CHECK_EVERY events (a first copy of small files makes three per file).
+  // Plain lines name no files in flight: the set is kept only for the bar. The clock is read on
+  // every `bytes` event (those come at most a few times a second per large transfer) and once
+  // per PLAIN_CHECK_EVERY start and end events (a first copy of small files makes two per file).
   const track = bar !== null;
   let sinceCheck = 0;
   return {
@@ -85,7 +86,7 @@ export function createProgress(plan: Plan, o: ProgressOptions): Progress {
         }
       }
       if (bar) bar.update(Math.min(bytes, Math.max(1, totalBytes)), payload());
-      else if (o.verbosity === 'normal' && ++sinceCheck >= PLAIN_CHECK_EVERY && ((sinceCheck = 0), now() - lastLine >= (o.intervalMs ?? 5000))) {
+      else if (o.verbosity === 'normal' && (e.type === 'bytes' || ++sinceCheck >= PLAIN_CHECK_EVERY) && ((sinceCheck = 0), now() - lastLine >= (o.intervalMs ?? 5000))) {
         lastLine = now();
         const p = payload();
         line(`${plan.job}: ${p.files}/${p.totalFiles} files, ${p.doneBytes}/${p.totalBytes}, ${p.rate}/s, ETA ${p.etaText}`);

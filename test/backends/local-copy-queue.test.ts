@@ -82,6 +82,25 @@ describe.skipIf(native === null)('local copy queue', () => {
     expect(existsSync(join(root, '.p2'))).toBe(false);
   });
 
+  it('keeps going when a group is refused before it starts or a caller\'s progress callback throws', async () => {
+    const q = new CopyQueue(native!, 1);
+    const ok = source('ok', 10, 1);
+    const target = (i: number) => ({ partial: join(root, `.p${i}`), final: join(root, `d${i}`), checkSource: true, where: `d${i}` });
+    const meta = { size: 10, mtimeMs: ok.mtimeMs };
+    // A NUL in a path: copyFilesArgs refuses the group synchronously.
+    const refused = await q.copy(`${ok.path}\0x`, target(1), meta).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(TypeError);
+    const results = await Promise.allSettled([
+      q.copy(ok.path, target(2), meta, undefined, () => {
+        throw new Error('progress callback failed');
+      }),
+      q.copy(ok.path, target(3), meta),
+    ]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: { message: 'progress callback failed' } });
+    expect(results[1]).toEqual({ status: 'fulfilled', value: 10 });
+    expect(await q.copy(ok.path, target(4), meta)).toBe(10); // nothing stalled
+  });
+
   it('never starts copies still waiting when their signal aborts', async () => {
     const { helpers, seen } = observed(native!);
     const q = new CopyQueue(helpers, 1);
@@ -92,11 +111,14 @@ describe.skipIf(native === null)('local copy queue', () => {
     const waiting = Array.from({ length: 5 }, (_, i) =>
       q.copy(small.path, { partial: join(root, `.w${i}`), final: join(root, `w${i}`), checkSource: true, where: `w${i}` }, { size: 100, mtimeMs: small.mtimeMs }, ac.signal),
     );
+    // A large file waits too: it must not be copied whole after the interrupt.
+    waiting.push(q.copy(big.path, { partial: join(root, '.w-big'), final: join(root, 'w-big'), checkSource: true, where: 'w-big' }, { size: big.size, mtimeMs: big.mtimeMs }, ac.signal));
     ac.abort();
     expect(await first).toBe(big.size);
     const settled = await Promise.allSettled(waiting);
     expect(settled.every((s) => s.status === 'rejected')).toBe(true);
     expect(seen.groups).toEqual([]);
+    expect(seen.singles).toBe(1);
     expect(readdirSync(root).filter((n) => n.startsWith('w') || n.startsWith('.w'))).toEqual([]);
   });
 });

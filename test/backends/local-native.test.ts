@@ -219,6 +219,10 @@ describe.skipIf(native === null)('native listFolder and copyFile', () => {
     expect(() => n.copyFiles('a\0b\0\0', new Float64Array([-1, 0]), new Uint8Array(1))).toThrow(RangeError);
     expect(() => n.copyFiles('a\0b\0\0', new Float64Array([1, Infinity]), new Uint8Array(1))).toThrow(RangeError);
     expect(() => (n.copyFiles as unknown as (a: string) => unknown)('')).toThrow(TypeError);
+    expect(() => n.copyFiles('a\0b\0\0extra\0', new Float64Array(2), new Uint8Array(1))).toThrow(TypeError);
+    const item: NativeCopyItem = { src: 'a', dst: 'b', limit: 1, mtimeMs: Number.NaN, final: null, checkSource: false };
+    expect(() => copyFilesArgs([item])).toThrow(RangeError); // NaN would mean "leave the mtime"
+    expect(() => copyFilesArgs([{ ...item, mtimeMs: null, src: 'a\0b' }])).toThrow(TypeError);
   });
 
   it('rejects bad arguments with a TypeError or RangeError, not a crash', () => {

@@ -1,5 +1,5 @@
 import type { WriteMeta } from '../backend.js';
-import { copyFilesArgs, nativeCopyError, type NativeCopyItem, type NativeHelpers } from '../../native.js';
+import { copyFilesArgs, nativeCopyError, type NativeCopyItem, type NativeFailure, type NativeHelpers } from '../../native.js';
 import { nativeCopy, type NativeTarget } from './native-copy.js';
 
 /** Files below this size wait to go in groups; larger ones get a job of their own. */
@@ -60,6 +60,11 @@ export class CopyQueue {
       if (head.item === null) {
         this.waiting.shift();
         this.large--;
+        // A run interrupted while this file waited never starts it.
+        if (head.signal?.aborted) {
+          head.reject(head.signal.reason);
+          continue;
+        }
         this.running++;
         nativeCopy(this.native, head.from, head.to, head.meta, head.signal, head.onProgress).then(head.resolve, head.reject).finally(this.done);
         continue;
@@ -67,16 +72,21 @@ export class CopyQueue {
       const group = this.takeGroup();
       if (group.length === 0) continue;
       this.running++;
-      this.native.copyFiles(...copyFilesArgs(group.map((w) => w.item!))).then(
+      let job: Promise<Array<number | NativeFailure>>;
+      try {
+        job = this.native.copyFiles(...copyFilesArgs(group.map((w) => w.item!)));
+      } catch (err) {
+        // Refused before it started (bad arguments, out of memory): the group fails, the queue goes on.
+        job = Promise.reject(err);
+      }
+      job.then(
         (results) => {
           for (let i = 0; i < group.length; i++) settle(group[i]!, results[i]);
-          this.done();
         },
         (err: unknown) => {
           for (const w of group) w.reject(err);
-          this.done();
         },
-      );
+      ).finally(this.done);
     }
   }
 
@@ -113,11 +123,16 @@ export class CopyQueue {
   }
 }
 
+/** One file's result to its caller; whatever goes wrong here stays with that file. */
 function settle(w: Waiting, result: unknown): void {
-  if (typeof result === 'number') {
-    if (result > 0) w.onProgress?.(Math.min(result, w.meta.size));
-    w.resolve(result);
-  } else {
-    w.reject(nativeCopyError(result, w.from, w.to.partial, w.to.where));
+  try {
+    if (typeof result === 'number') {
+      if (result > 0) w.onProgress?.(Math.min(result, w.meta.size));
+      w.resolve(result);
+    } else {
+      w.reject(nativeCopyError(result, w.from, w.to.partial, w.to.where));
+    }
+  } catch (err) {
+    w.reject(err);
   }
 }

@@ -25,6 +25,7 @@ export async function nativeCopy(
 ): Promise<number> {
   // Small copies end within a millisecond or so: no shared state, no abort listener (the caller
   // checks the signal right after and removes the file). Large ones stop at the next chunk.
+  signal?.throwIfAborted();
   const large = meta.size >= PROGRESS_FROM;
   const state = large ? new Float64Array(2) : undefined;
   const cancel = () => {
