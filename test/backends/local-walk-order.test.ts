@@ -41,4 +41,28 @@ describe('local walk order', () => {
       expect(new Set(paths).size).toBe(paths.length);
     }
   });
+
+  it('is the same on the walker thread, handed over slice by slice, as on this thread: entries, skipped, warnings, disk names', async () => {
+    // More folders than one slice holds (16), empty ones, an NFD name, a leftover partial file.
+    for (let i = 0; i < 40; i++) {
+      await mkdir(join(root, `d${i % 7}`, `s${i}`), { recursive: true });
+      for (let f = 0; f < i % 5; f++) await writeFile(join(root, `d${i % 7}`, `s${i}`, `f${f}`), 'x'.repeat(f));
+    }
+    await mkdir(join(root, 'e\u0301t\u0301e\u0301'), { recursive: true });
+    await writeFile(join(root, 'e\u0301t\u0301e\u0301', 'n'), 'nfd');
+    await writeFile(join(root, 'd1', '.f.txt.0123abcd.mmpartial'), 'partial');
+    const here = await walk({ root, followSymlinks: false });
+    const there = await walkAnywhere({ root, followSymlinks: false, selection: { include: [], exclude: [] } });
+    expect(here.entries.length).toBeGreaterThan(60);
+    expect(there.entries).toEqual(here.entries);
+    expect(there.skipped).toEqual(here.skipped);
+    expect(there.skipped.map((k) => k.reason)).toContain('partial');
+    expect(there.warnings).toEqual(here.warnings);
+    expect([...there.diskNames]).toEqual([...here.diskNames]);
+    expect(there.diskNames.size).toBeGreaterThan(0);
+
+    const empty = join(root, 'd0', 's0');
+    const none = await walkAnywhere({ root: empty, followSymlinks: false, selection: { include: [], exclude: [] } });
+    expect(none.entries).toEqual([]);
+  });
 });

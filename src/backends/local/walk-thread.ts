@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MegamirrorError, type ErrorCode } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
-import { walk, type WalkOptions, type WalkResult } from './walk.js';
-import { decodeWalk, type EncodedWalk, type WalkRequest } from './walk-codec.js';
+import { inPathOrder, walk, type WalkOptions, type WalkResult } from './walk.js';
+import { decodeSlice, type WalkMessage, type WalkRequest } from './walk-codec.js';
+import type { Entry, RelPath } from '../../core/types.js';
 import { nativeEnabled } from '../../native.js';
 
 /** The bundled worker script (scripts/bundle.mjs); absent, walks run on the calling thread. */
@@ -40,13 +41,25 @@ export function walkAnywhere(o: WalkOptions & { selection?: { include: string[];
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => {
       o.signal?.removeEventListener('abort', onAbort);
+      worker.off('message', onMessage);
       void worker.terminate();
     };
-    worker.once('message', (m: EncodedWalk | { error: { code: ErrorCode; message: string; where: string; hint?: string } }) => {
+    // Folder slices arrive while the walker walks on: each becomes entries here at once (between
+    // this thread's own slices when it walks the other side), so only the ordering is left at the end.
+    const children = new Map<RelPath, Entry[]>();
+    const onMessage = (m: WalkMessage) => {
+      if (m.kind === 'slice') {
+        decodeSlice(m, children);
+        return;
+      }
       done();
-      if ('error' in m) reject(new MegamirrorError(m.error.code, m.error.message, { where: m.error.where, ...(m.error.hint ? { hint: m.error.hint } : {}) }));
-      else resolve(decodeWalk(m));
-    });
+      if (m.kind === 'error') {
+        reject(new MegamirrorError(m.error.code as ErrorCode, m.error.message, { where: m.error.where, ...(m.error.hint ? { hint: m.error.hint } : {}) }));
+      } else {
+        resolve({ entries: inPathOrder(children), skipped: m.skipped, warnings: m.warnings, diskNames: new Map(m.diskNames) });
+      }
+    };
+    worker.on('message', onMessage);
     worker.once('error', (e) => {
       done();
       reject(new MegamirrorError('internal', `scan worker failed: ${e.message}`, { where: o.root }));
