@@ -28,7 +28,10 @@ export interface ApplyOptions {
 export async function applyPlan(plan: Plan, o: ApplyOptions): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   let failed = false;
-  const halt: Halt = { why: null };
+  const halt: Halt = { why: null, stop: new AbortController() };
+  // What the actions themselves see: the run's signal, and the halt (transfers still waiting in a
+  // backend's queue are not started after the disk filled up; they are skipped like the rest).
+  const ops: ApplyOptions = { ...o, signal: o.signal ? AbortSignal.any([o.signal, halt.stop.signal]) : halt.stop.signal };
   for (const phase of PHASES) {
     const actions = plan.actions.filter((a) => a.phase === phase);
     if (actions.length === 0) continue;
@@ -37,7 +40,7 @@ export async function applyPlan(plan: Plan, o: ApplyOptions): Promise<ActionResu
       for (const action of actions) results.push({ action, outcome: 'skipped', why: gate });
       continue;
     }
-    const phaseResults = await runPhase(phase, actions, { ...o, halt }, results);
+    const phaseResults = await runPhase(phase, actions, { ...o, halt, ops }, results);
     if (phaseResults.some((r) => r.outcome !== 'done')) failed = true;
     results.push(...phaseResults);
   }
@@ -52,7 +55,11 @@ const HALTING = new Set(['no-space', 'over-quota', 'auth', 'blocked', 'mfa-requi
 
 interface Halt {
   why: string | null;
+  /** Aborted with `why`: actions already handed to a backend but not started stop there. */
+  stop: AbortController;
 }
+
+type PhaseOptions = ApplyOptions & { halt: Halt; ops: ApplyOptions };
 
 function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | null {
   if (signal?.aborted) return 'interrupted';
@@ -62,7 +69,7 @@ function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | 
 }
 
 /** Removal phases go deepest level first and creation shallowest first; each level runs concurrently. */
-async function runPhase(phase: Phase, actions: Action[], o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult[]> {
+async function runPhase(phase: Phase, actions: Action[], o: PhaseOptions, before: readonly ActionResult[]): Promise<ActionResult[]> {
   const run = (batch: Action[]) => pool(batch, Math.max(1, o.concurrency), (a) => runOne(a, o, before));
   // Transfers in flight spread over folders (see pool): parallel file creation scales only then.
   if (phase === 'transfer') return pool(actions, transferWidth(o), (a) => runOne(a, o, before), (a) => parentOf(a.path));
@@ -90,25 +97,30 @@ function transferWidth(o: ApplyOptions): number {
   return width * Math.max(1, group);
 }
 
-async function runOne(action: Action, o: ApplyOptions & { halt: Halt }, before: readonly ActionResult[]): Promise<ActionResult> {
+async function runOne(action: Action, o: PhaseOptions, before: readonly ActionResult[]): Promise<ActionResult> {
   if (o.signal?.aborted) return { action, outcome: 'skipped', why: 'interrupted' };
   if (o.halt.why !== null) return { action, outcome: 'skipped', why: o.halt.why };
   o.onEvent?.({ type: 'action-start', action });
   let result: ActionResult;
   try {
-    const { attempts, bytes, note, stored } = await execute(action, o, before);
+    const { attempts, bytes, note, stored } = await execute(action, o.ops, before);
     // Assigned, not spread: this runs once per file.
     const done: Extract<ActionResult, { outcome: 'done' }> = { action, outcome: 'done', attempts, bytes };
     if (note) done.note = note;
     if (stored) done.stored = stored;
     result = done;
   } catch (err) {
-    if (isAbort(err) || o.signal?.aborted) {
+    if (o.signal?.aborted || (isAbort(err) && o.halt.why === null)) {
       result = { action, outcome: 'skipped', why: 'interrupted' };
+    } else if (isAbort(err)) {
+      result = { action, outcome: 'skipped', why: o.halt.why! };
     } else {
       const e = err instanceof MegamirrorError ? err : fromSystemError(err, action.path);
       result = { action, outcome: 'failed', attempts: 1, error: { code: e.code, message: e.message } };
-      if (HALTING.has(e.code) && o.halt.why === null) o.halt.why = `stopped after ${e.code}: ${e.message}`;
+      if (HALTING.has(e.code) && o.halt.why === null) {
+        o.halt.why = `stopped after ${e.code}: ${e.message}`;
+        o.halt.stop.abort();
+      }
     }
   }
   o.onEvent?.({ type: 'action-end', result });

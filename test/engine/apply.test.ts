@@ -55,6 +55,30 @@ describe('applyPlan', () => {
     expect(rs.slice(1).every((r) => r.outcome === 'skipped' && r.why.startsWith('stopped after no-space'))).toBe(true);
   });
 
+  it('after a full disk, transfers handed to the destination but not started yet stop and are skipped', async () => {
+    const src = new MemoryBackend();
+    for (let i = 0; i < 10; i++) src.seed(`f${i}`, `${i}`);
+    const dst = new MemoryBackend();
+    const plan = await planFor(src, dst);
+    // A destination that queues writes (as the local one queues small files): f0 fails at once,
+    // the others wait for a turn that comes only after it, and give up when their signal aborts.
+    const queued = Object.create(dst) as Backend;
+    let turn: () => void = () => undefined;
+    const later = new Promise<void>((r) => (turn = r));
+    queued.write = async (path, content, meta, options) => {
+      if (path === 'f0') {
+        setTimeout(turn, 50);
+        throw new MegamirrorError('no-space', 'injected no-space', { where: path });
+      }
+      await Promise.race([later, new Promise((_, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal!.reason), { once: true }))]);
+      return dst.write(path, content, meta, options);
+    };
+    const rs = await applyPlan(plan, { source: src, destination: queued, concurrency: 4, sourceChangeRetries: 0 });
+    expect(rs.filter((r) => r.outcome === 'failed').map((r) => r.action.path)).toEqual(['f0']);
+    expect(rs.filter((r) => r.outcome !== 'failed').every((r) => r.outcome === 'skipped' && r.why.startsWith('stopped after no-space'))).toBe(true);
+    expect(dst.read('f1')).toBeUndefined();
+  });
+
   it('copies a source that changed while it was read again, and records what it stored', async () => {
     const src = new MemoryBackend();
     src.seed('grows.log', 'v1', 1000);
