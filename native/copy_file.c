@@ -391,22 +391,10 @@ napi_value mm_copy_files(napi_env env, napi_callback_info info) {
     nums = d1;
     checks = d2;
   }
-  /* The whole string, NULs included (they cannot occur in a path). */
+  /* The whole string, its NUL separators included. */
   size_t len = 0;
-  if (napi_get_value_string_utf8(env, argv[0], NULL, 0, &len) != napi_ok) {
-    napi_throw_type_error(env, NULL, "copyFiles: paths must be a string");
-    return NULL;
-  }
-  char *paths = malloc(len + 1);
-  if (paths == NULL) {
-    napi_throw_error(env, NULL, "megamirror native: out of memory");
-    return NULL;
-  }
-  if (napi_get_value_string_utf8(env, argv[0], paths, len + 1, &len) != napi_ok) {
-    free(paths);
-    napi_throw_type_error(env, NULL, "copyFiles: paths must be a string");
-    return NULL;
-  }
+  char *paths = mm_string_arg_len(env, argv[0], &len);
+  if (paths == NULL) return NULL;
   copy_job *j = job_new(n);
   if (j == NULL) {
     free(paths);

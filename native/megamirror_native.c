@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include "native.h"
 
-char *mm_string_arg(napi_env env, napi_value v) {
+char *mm_string_arg_len(napi_env env, napi_value v, size_t *length) {
   size_t len = 0;
   if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
     napi_throw_type_error(env, NULL, "megamirror native: expected a string");
@@ -13,7 +13,12 @@ char *mm_string_arg(napi_env env, napi_value v) {
     return NULL;
   }
   napi_get_value_string_utf8(env, v, s, len + 1, &len);
+  if (length != NULL) *length = len;
   return s;
+}
+
+char *mm_string_arg(napi_env env, napi_value v) {
+  return mm_string_arg_len(env, v, NULL);
 }
 
 int mm_args(napi_env env, napi_callback_info info, size_t min, size_t *argc, napi_value *argv, const char *usage) {

@@ -31,6 +31,8 @@ napi_value mm_cbc_decrypt_many(napi_env env, napi_callback_info info);
 
 /* A JS string argument as a NUL-terminated UTF-8 copy (malloc'd), or NULL after throwing. */
 char *mm_string_arg(napi_env env, napi_value v);
+/* The same, with its length in bytes (the copy holds any NULs the string holds). */
+char *mm_string_arg_len(napi_env env, napi_value v, size_t *length);
 
 /*
  * The call's arguments into argv (at most *argc, which then holds how many came); 0, or -1 after
