@@ -6,6 +6,9 @@
  * (measured on an unchanged 100,000-file plan). Everything else loads after, in main.ts.
  */
 import { prewarmWalker } from '../backends/local/walk-thread.js';
+import { holdYoungGeneration } from '../heap.js';
+
+holdYoungGeneration();
 
 const SCANNING = new Set(['plan', 'run', 'verify', 'sync', 'adopt']);
 const command = process.argv.slice(2).find((a) => !a.startsWith('-'));

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { compileFilter } from '../../core/filter.js';
 import { MegamirrorError } from '../../errors.js';
+import { holdYoungGeneration } from '../../heap.js';
 import { setNativeEnabled } from '../../native.js';
 import { walkFolders } from './walk.js';
 import { encodeEnd, encodeSlice, type EncodedError, type WalkRequest } from './walk-codec.js';
@@ -10,6 +11,9 @@ import { encodeEnd, encodeSlice, type EncodedError, type WalkRequest } from './w
  * read, then one end message (or an error). Runs the synchronous walk on its own thread, so both
  * sides of a job are scanned at once.
  */
+// This thread's start set V8's flags back: hold the young generation again (see heap.ts).
+holdYoungGeneration();
+
 parentPort?.on('message', (req: WalkRequest) => {
   setNativeEnabled(req.native);
   const filter = req.selection ? compileFilter(req.selection.include, req.selection.exclude) : null;
