@@ -122,6 +122,17 @@ export class NodeTree {
     return { f, f2 };
   }
 
+  /** listing() with `f` serialized node by node, for the `f` reply (see JsonArrayText). */
+  listingText(): { f: string[]; f2: WireNode[] } {
+    const f: string[] = [];
+    const f2: WireNode[] = [];
+    for (const node of this.all()) {
+      if (this.isVersion(node.h)) f2.push(this.wire(node));
+      else f.push(JSON.stringify(this.wire(node)));
+    }
+    return { f, f2 };
+  }
+
   /** Sum of file sizes, versions and Rubbish Bin included (what counts against the quota). */
   bytesUsed(): number {
     return this.fileBytes;

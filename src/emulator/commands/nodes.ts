@@ -14,6 +14,7 @@
  * Roots cannot be changed, moved or deleted (-11).
  */
 import { ApiError, EACCESS, EARGS, ECIRCULAR, ENOENT, EOVERQUOTA } from '../errors.js';
+import { JsonArrayText } from '../http-util.js';
 import { folderLinkNodes } from '../links.js';
 import { addNodes, deleteNode, moveNode, replaceNode, setAttributes } from '../ops.js';
 import type { NodeRecord, ScPacket } from '../types.js';
@@ -25,8 +26,8 @@ export const f: CommandHandler = (_cmd, ctx) => {
     return { f: folderLinkNodes(ctx.folderLink), ok: [], s: [], noc: 1, sn: ctx.folderLink.account.sc.currentSn() };
   }
   const { record, tree, sc } = account(ctx);
-  const { f: nodes, f2 } = tree.listing();
-  return { f: nodes, f2, ok: [], s: [], u: [{ u: record.handle, c: 2, m: record.email }], sn: sc.currentSn() };
+  const { f: nodes, f2 } = tree.listingText();
+  return { f: new JsonArrayText(nodes), f2, ok: [], s: [], u: [{ u: record.handle, c: 2, m: record.email }], sn: sc.currentSn() };
 };
 
 export const p: CommandHandler = (cmd, ctx) => {
