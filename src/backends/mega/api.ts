@@ -16,6 +16,7 @@
 import { MegamirrorError } from '../../errors.js';
 import { classify, fromApiCode, fromHttpStatus, isThrottle } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { ReplySplitter } from './reply-splitter.js';
 
 export interface MegaApiOptions {
   gateway: string;
@@ -34,6 +35,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** For messages: the path this request is about. */
   where?: string;
+  /**
+   * Hand the elements of this array of the reply (the `f` reply's nodes) to `onItems` in batches
+   * while the reply arrives (reply-splitter.ts); the result then holds that array empty. A request
+   * that fails may have handed some on: the caller keeps them apart until it resolves.
+   */
+  stream?: { key: string; onItems(items: unknown[]): void };
 }
 
 export type ApiCommand = { a: string } & Record<string, unknown>;
@@ -77,7 +84,7 @@ export class MegaApi {
           await res.body?.cancel().catch(() => undefined);
           throw fromHttpStatus(res.status, ctx);
         }
-        const reply = (await res.json()) as unknown;
+        const reply = o.stream ? await splitReply(res, o.stream) : ((await res.json()) as unknown);
         const result = Array.isArray(reply) ? reply[0] : reply;
         if (typeof result === 'number' && result < 0) throw fromApiCode(result, ctx);
         const e = (result as { e?: unknown } | null)?.e;
@@ -101,4 +108,10 @@ export class MegaApi {
       }
     }, o.signal);
   }
+}
+
+async function splitReply(res: Response, stream: NonNullable<RequestOptions['stream']>): Promise<unknown> {
+  const splitter = new ReplySplitter(stream.key, (items) => stream.onItems(items));
+  if (res.body) for await (const piece of res.body) splitter.push(piece);
+  return splitter.end();
 }

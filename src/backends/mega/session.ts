@@ -123,9 +123,17 @@ export class MegaSession {
   }
 
   async #fetchTree(signal?: AbortSignal): Promise<NodeTree> {
-    const reply = await this.api.request<{ f?: WireNode[] }>({ a: 'f', c: 1 }, signal ? { signal } : {});
-    const tree = this.#tree ?? new NodeTree(this.#masterKey, this.#cached.user);
-    tree.load(Array.isArray(reply?.f) ? reply.f : []);
+    // The nodes go into a tree of their own as they arrive (the reply of a large account is tens of
+    // MB: parsed in batches while it comes, api.ts); the tree in use takes them over only once the
+    // whole reply is in, so a failed fetch leaves it as it was.
+    const fresh = new NodeTree(this.#masterKey, this.#cached.user);
+    const add = (nodes: unknown[]) => {
+      for (const n of nodes) if (typeof n === 'object' && n !== null) fresh.add(n as WireNode);
+    };
+    const reply = await this.api.request<{ f?: unknown[] }>({ a: 'f', c: 1 }, { ...(signal ? { signal } : {}), stream: { key: 'f', onItems: add } });
+    if (Array.isArray(reply?.f)) add(reply.f);
+    const tree = this.#tree ?? fresh;
+    if (tree !== fresh) tree.takeOver(fresh);
     if (!tree.driveRoot) throw new MegamirrorError('remote', 'MEGA sent a node tree without a Cloud Drive');
     this.#stale = false;
     this.#tree = tree;

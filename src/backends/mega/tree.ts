@@ -65,6 +65,16 @@ export class NodeTree {
     for (const n of nodes) this.add(n);
   }
 
+  /** Replace everything with `other`'s content (a tree filled while an `f` reply arrived), in place. */
+  takeOver(other: NodeTree): void {
+    this.#nodes = other.#nodes;
+    this.#children = other.#children;
+    this.#decoded = other.#decoded;
+    this.#views = other.#views;
+    this.#drive = other.#drive;
+    this.#rubbish = other.#rubbish;
+  }
+
   get driveRoot(): string {
     return this.#drive;
   }
