@@ -14,6 +14,7 @@
 
 import { decryptAttributes, fromBase64Url, keyUnwrapper, type NodeAttributes } from './crypto/index.js';
 import { decryptAttributesMany } from './crypto/attributes-many.js';
+import { BASE64URL } from './crypto/base64url.js';
 
 /** A node as the API sends it (`f`, and `p` replies). */
 export interface WireNode {
@@ -31,6 +32,16 @@ export const NODE_FILE = 0;
 export const NODE_FOLDER = 1;
 export const NODE_DRIVE = 2;
 export const NODE_RUBBISH = 4;
+
+/** A file's node key is 32 bytes, a folder's 16. */
+function keyLength(node: WireNode): 16 | 32 {
+  return node.t === NODE_FILE ? 32 : 16;
+}
+
+/** Whether fromBase64Url(text) gives exactly `bytes` bytes (43 characters for 32, 22 for 16). */
+function isWrappedKeyText(text: string, bytes: number): boolean {
+  return text.length === Math.ceil((bytes * 4) / 3) && BASE64URL.test(text);
+}
 
 export interface Decoded {
   /** 32 bytes for files, 16 for folders. */
@@ -175,17 +186,32 @@ export class NodeTree {
    */
   decodeMany(nodes: readonly WireNode[]): void {
     const todo: WireNode[] = [];
-    const keys: Buffer[] = [];
+    const wrapped: string[] = [];
+    let keyBytes = 0;
     for (const node of nodes) {
       if (this.#decoded.has(node.h) || (node.t !== NODE_FILE && node.t !== NODE_FOLDER)) continue;
-      const key = this.#nodeKey(node);
-      if (key === null) this.#decoded.set(node.h, null);
+      const text = this.#ownKey(node.k);
+      if (text === null || !isWrappedKeyText(text, keyLength(node))) this.#decoded.set(node.h, null);
       else {
         todo.push(node);
-        keys.push(key);
+        wrapped.push(text);
+        keyBytes += keyLength(node);
       }
     }
     if (todo.length < 2) return;
+    // All keys unwrapped in one call (ECB keeps no state between blocks), each node's key a view
+    // into the result: no decipher call and no Buffer of its own per node.
+    const packed = Buffer.allocUnsafe(keyBytes);
+    let at = 0;
+    for (let i = 0; i < todo.length; i++) at += packed.write(wrapped[i]!, at, 'base64url');
+    const plain = this.#unwrap(packed);
+    const keys = new Array<Buffer>(todo.length);
+    at = 0;
+    for (let i = 0; i < todo.length; i++) {
+      const length = keyLength(todo[i]!);
+      keys[i] = plain.subarray(at, at + length);
+      at += length;
+    }
     const attrs = decryptAttributesMany(todo.map((node, i) => ({ a: node.a, key: keys[i]! })));
     if (attrs === null) return;
     todo.forEach((node, i) => this.#decoded.set(node.h, this.#named(keys[i]!, attrs[i]!)));
@@ -201,8 +227,7 @@ export class NodeTree {
     if (node.t !== NODE_FILE && node.t !== NODE_FOLDER) return null;
     const wrapped = this.#ownKey(node.k);
     const raw = wrapped === null ? null : fromBase64Url(wrapped);
-    const want = node.t === NODE_FILE ? 32 : 16;
-    if (!raw || raw.length !== want) return null;
+    if (!raw || raw.length !== keyLength(node)) return null;
     return this.#unwrap(raw);
   }
 

@@ -48,11 +48,16 @@ export function decryptAttributes(a: unknown, key: Uint8Array): NodeAttributes |
 
 /** Decrypted attribute bytes to the attribute object, or null (see decryptAttributes). */
 export function parseAttributePlaintext(plain: Buffer): NodeAttributes | null {
-  if (!plain.subarray(0, MAGIC.length).equals(MAGIC)) return null;
-  const nul = plain.indexOf(0);
-  const end = nul < 0 ? plain.length : nul;
+  return parseAttributeBytes(plain, 0, plain.length);
+}
+
+/** parseAttributePlaintext of `buf[start..end]`, without a Buffer for the range. */
+export function parseAttributeBytes(buf: Buffer, start: number, end: number): NodeAttributes | null {
+  if (end - start < MAGIC.length || buf.compare(MAGIC, 0, MAGIC.length, start, start + MAGIC.length) !== 0) return null;
+  const nul = buf.indexOf(0, start);
+  const stop = nul < 0 || nul >= end ? end : nul;
   try {
-    const parsed: unknown = JSON.parse(plain.toString('utf8', 4, end));
+    const parsed: unknown = JSON.parse(buf.toString('utf8', start + 4, stop));
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as NodeAttributes) : null;
   } catch {
     return null;

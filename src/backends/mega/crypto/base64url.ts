@@ -3,7 +3,8 @@
  * keys, attributes (`a`) and fingerprints (`c`).
  */
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** The alphabet, nothing else (no padding, no whitespace). */
+export const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** Encode bytes as url-safe base64 without padding. */
 export function toBase64Url(bytes: Uint8Array): string {
