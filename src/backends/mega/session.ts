@@ -126,14 +126,17 @@ export class MegaSession {
     // The nodes go into a tree of their own as they arrive (the reply of a large account is tens of
     // MB: parsed in batches while it comes, api.ts); the tree in use takes them over only once the
     // whole reply is in, so a failed fetch leaves it as it was.
-    const fresh = new NodeTree(this.#masterKey, this.#cached.user);
+    // Made when the first nodes come, not before: an expired session logs in again inside the
+    // request, and the keys then are the new login's.
+    let fresh: NodeTree | undefined;
     const add = (nodes: unknown[]) => {
+      fresh ??= new NodeTree(this.#masterKey, this.#cached.user);
       for (const n of nodes) if (typeof n === 'object' && n !== null) fresh.add(n as WireNode);
     };
     const reply = await this.api.request<{ f?: unknown[] }>({ a: 'f', c: 1 }, { ...(signal ? { signal } : {}), stream: { key: 'f', onItems: add } });
-    if (Array.isArray(reply?.f)) add(reply.f);
-    const tree = this.#tree ?? fresh;
-    if (tree !== fresh) tree.takeOver(fresh);
+    add(Array.isArray(reply?.f) ? reply.f : []);
+    const tree = this.#tree ?? fresh!;
+    if (tree !== fresh) tree.takeOver(fresh!);
     if (!tree.driveRoot) throw new MegamirrorError('remote', 'MEGA sent a node tree without a Cloud Drive');
     this.#stale = false;
     this.#tree = tree;

@@ -61,10 +61,12 @@ export class NodeTree {
   #rubbish = '';
 
   /** One decipher for every node key (see keyUnwrapper). */
-  readonly #unwrap: (wrapped: Uint8Array) => Buffer;
+  #unwrap: (wrapped: Uint8Array) => Buffer;
+  #user: string;
 
-  constructor(masterKey: Buffer, private readonly user: string) {
+  constructor(masterKey: Buffer, user: string) {
     this.#unwrap = keyUnwrapper(masterKey);
+    this.#user = user;
   }
 
   /** Replace everything with the nodes of an `f` reply. */
@@ -76,8 +78,13 @@ export class NodeTree {
     for (const n of nodes) this.add(n);
   }
 
-  /** Replace everything with `other`'s content (a tree filled while an `f` reply arrived), in place. */
+  /**
+   * Replace everything with `other`'s content (a tree filled while an `f` reply arrived), in place,
+   * keys included: a login since this tree was made may have brought other ones.
+   */
   takeOver(other: NodeTree): void {
+    this.#unwrap = other.#unwrap;
+    this.#user = other.#user;
     this.#nodes = other.#nodes;
     this.#children = other.#children;
     this.#decoded = other.#decoded;
@@ -243,7 +250,7 @@ export class NodeTree {
     for (const part of parts) {
       const colon = part.indexOf(':');
       if (colon < 0) return part;
-      if (part.slice(0, colon) === this.user) return part.slice(colon + 1);
+      if (part.slice(0, colon) === this.#user) return part.slice(colon + 1);
     }
     return null;
   }

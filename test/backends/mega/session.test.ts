@@ -56,6 +56,22 @@ describe('MEGA sessions', () => {
       expect(JSON.parse(after).session.sid).not.toBe(JSON.parse(before).session.sid);
     });
 
+    it('a cached session from another life of the account (dead sid, other master key): the tree is read with the new login\'s keys', async () => {
+      const b = await fx.open('/again');
+      await b.mkdir('');
+      await put(b, 'kept.txt', 'readable');
+      // As after the account was made again under the same email: nothing in the cache is valid.
+      const path = sessionCachePath(fx.stateDir, EMAIL, normalizeGateway(fx.emu.gateway));
+      const cached = JSON.parse(await readFile(path, 'utf8')).session;
+      await saveSession(path, EMAIL, normalizeGateway(fx.emu.gateway), { ...cached, sid: 'x'.repeat(43), key: 'A'.repeat(22) });
+      const next = new SessionRegistry();
+      const s = await next.open({ remote: fx.remote, stateDir: fx.stateDir, timeouts: FAST });
+      const tree = await s.tree();
+      const names = tree.children(tree.driveRoot).map((n) => tree.decode(n)?.name);
+      expect(names).toContain('again');
+      expect(fx.emu.stats.commands.us).toBe(2);
+    });
+
     it('wrong credentials: a clear auth error, one attempt, and later opens fail without trying again', async () => {
       const registry = new SessionRegistry();
       const remote = { ...fx.remote, password: 'wrong password' };
