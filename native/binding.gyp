@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "megamirror_native",
-      "sources": ["megamirror_native.c", "list_folder.c", "copy_file.c", "attributes.c"],
+      "sources": ["megamirror_native.c", "list_folder.c", "copy_file.c", "attributes.c", "cbc_mac.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-std=gnu11"],
       "defines": ["NAPI_VERSION=8"]
     }

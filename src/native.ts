@@ -52,6 +52,8 @@ export interface NativeHelpers {
    * the build found no OpenSSL headers.
    */
   cbcDecryptMany?(keys: Uint8Array, data: Uint8Array, ends: Uint32Array): Uint8Array;
+  /** Each chunk's AES-128 CBC-MAC from `iv` (native/cbc_mac.c); only on x86-64 with AES-NI. */
+  cbcMacChunks?(key: Uint8Array, iv: Uint8Array, data: Uint8Array, ends: Uint32Array): Uint8Array;
 }
 
 /** One file for copyFiles: copyFile's arguments, without state. */

@@ -118,8 +118,13 @@ async function transfer(i: DownloadInput, signal: AbortSignal, out: PassThrough,
     if (signal.aborted) throw signal.reason;
     const length = head.range[1] - head.range[0];
     for (let p = 0; p < length; p += SLICE) {
-      if (!out.write(decrypt.decrypt(buffer.subarray(p, Math.min(length, p + SLICE))))) await drained(out, signal);
+      const plain = decrypt.decryptOnly(buffer.subarray(p, Math.min(length, p + SLICE)));
+      // The range's plaintext stays in its buffer too: the MAC takes the whole range at once, its
+      // chunks side by side (ranges start and end on chunk boundaries).
+      buffer.set(plain, p);
+      if (!out.write(plain)) await drained(out, signal);
     }
+    decrypt.mac(buffer.subarray(0, length));
     // Every slice is decrypted into its own Buffer: this one is free for the next range.
     pending.shift();
     giveBuffer(buffer);

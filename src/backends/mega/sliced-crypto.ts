@@ -1,6 +1,7 @@
 /**
  * The transfer path's crypto, same results as crypto/'s FileMac, EncryptStream and DecryptStream,
- * tuned for throughput and memory on this kind of machine: the ciphers are fed 64 KiB slices
+ * tuned for throughput and memory on this kind of machine: whole MAC chunks of a request are MAC'ed
+ * side by side natively (native/cbc_mac.c), the ciphers are otherwise fed 64 KiB slices
  * (about 2x the speed of 16 KiB ones here: fewer native calls, outputs small enough to come from
  * malloc's free lists), uploads are encrypted in place (each slice's output copied back over its
  * plaintext, so a request buffer holds its own ciphertext and nothing else stays allocated), and
@@ -15,6 +16,7 @@ import { createCipheriv, timingSafeEqual, type Cipher } from 'node:crypto';
 import { MegamirrorError } from '../../errors.js';
 import { chunkAt, condenseMac, ctrIv, packNodeKey, unpackNodeKey, type EncryptResult, type FileSecrets } from './crypto/index.js';
 import { moved } from './gc-pacer.js';
+import { nativeHelpers } from '../../native.js';
 
 /** Bytes per native cipher call. */
 export const SLICE = 64 * 1024;
@@ -53,6 +55,11 @@ export class SlicedFileMac {
     let p = 0;
     while (p < data.byteLength) {
       if (!this.#cbc) {
+        const whole = this.#wholeChunks(data, p);
+        if (whole > 0) {
+          p += whole;
+          continue;
+        }
         this.#cbc = createCipheriv('aes-128-cbc', this.#key, this.#iv).setAutoPadding(false);
         this.#chunkStart = this.#position;
         this.#chunkEnd = chunkAt(this.#position).end;
@@ -64,6 +71,31 @@ export class SlicedFileMac {
       this.#position += take;
       if (this.#position === this.#chunkEnd) this.#closeChunk();
     }
+  }
+
+  /**
+   * At a chunk's start: the whole chunks `data` holds from `p`, MAC'ed side by side in one native
+   * call (native/cbc_mac.c: about 7x OpenSSL's serial CBC here) and folded into the meta-MAC;
+   * returns the bytes taken, 0 when fewer than two whole chunks are there or the helper is not.
+   */
+  #wholeChunks(data: Uint8Array, p: number): number {
+    const macChunks = nativeHelpers()?.cbcMacChunks;
+    if (macChunks === undefined) return 0;
+    const limit = this.#position + (data.byteLength - p);
+    const ends: number[] = [];
+    for (let at = this.#position; ; ) {
+      const end = chunkAt(at).end;
+      if (end > limit) break;
+      ends.push(end - this.#position);
+      at = end;
+    }
+    if (ends.length < 2) return 0;
+    const taken = ends[ends.length - 1]!;
+    const macs = macChunks(this.#key, this.#iv, data.subarray(p, p + taken), Uint32Array.from(ends));
+    const folded = this.#meta.update(macs);
+    this.#metaBlock = folded.subarray(folded.byteLength - 16);
+    this.#position += taken;
+    return taken;
   }
 
   digest(): Buffer {
@@ -106,9 +138,10 @@ export class FileEncryptor {
 
   /** `data` (the next plaintext bytes) becomes their ciphertext. */
   encryptInPlace(data: Buffer): void {
+    // The MAC first, over all of it: whole chunks go side by side (SlicedFileMac).
+    this.#mac.update(data);
     for (let p = 0; p < data.length; p += SLICE) {
       const slice = data.subarray(p, p + SLICE);
-      this.#mac.update(slice);
       slice.set(this.#ctr.update(slice));
       moved(slice.length);
     }
@@ -138,10 +171,24 @@ export class FileDecryptor {
 
   /** The plaintext of the next ciphertext bytes, in a new Buffer; pass slices of at most SLICE bytes for speed. */
   decrypt(data: Uint8Array): Buffer {
-    const plain = this.#ctr.update(data);
+    const plain = this.decryptOnly(data);
     this.#mac.update(plain);
+    return plain;
+  }
+
+  /**
+   * decrypt() without the MAC: the caller then hands the same plaintext to mac(), in order. A
+   * whole request's plaintext in one mac() call lets its chunks be MAC'ed side by side.
+   */
+  decryptOnly(data: Uint8Array): Buffer {
+    const plain = this.#ctr.update(data);
     moved(plain.length);
     return plain;
+  }
+
+  /** Feeds the MAC the next plaintext bytes (see decryptOnly). */
+  mac(plain: Uint8Array): void {
+    this.#mac.update(plain);
   }
 
   /** Throws MegamirrorError('integrity') unless the MAC of everything decrypted is the node key's. */

@@ -1,0 +1,177 @@
+/*
+ * cbcMacChunks(key, iv, data, ends) -> Uint8Array of 16 bytes per chunk: the AES-128 CBC-MAC of
+ * each chunk of `data` (chunk i is data[ends[i-1]..ends[i]), ends[-1] = 0), every chunk from the
+ * same IV, its last partial block zero-padded: MEGA's per-chunk MAC (see MEGA.md), which the
+ * caller then folds into the file's MAC.
+ *
+ * Why: CBC is serial within a chunk (each block waits for the previous one's ten AES rounds), so
+ * one chunk at a time runs at the AES unit's latency: OpenSSL's aes-128-cbc did 512 MiB in about
+ * 470 ms here, against about 100 ms for CTR over the same bytes. Chunks are independent, so this
+ * runs eight of them side by side, one AES round of each in turn, and the unit stays busy.
+ *
+ * x86-64 with AES-NI only (checked at run time); elsewhere the export is absent and the caller
+ * uses its OpenSSL path. Results are the same either way (tested against it).
+ */
+#include <stdint.h>
+#include <string.h>
+#include "native.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define LANES 8
+#define AES_TARGET __attribute__((target("aes,sse2")))
+
+AES_TARGET static inline __m128i expand_step(__m128i key, __m128i assist) {
+  assist = _mm_shuffle_epi32(assist, 0xff);
+  key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
+  key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
+  key = _mm_xor_si128(key, _mm_slli_si128(key, 4));
+  return _mm_xor_si128(key, assist);
+}
+
+/* The AES-128 key schedule (the round constant must be an immediate, hence one line per round). */
+AES_TARGET static void expand_key(const uint8_t *key, __m128i rk[11]) {
+  rk[0] = _mm_loadu_si128((const __m128i *)key);
+  rk[1] = expand_step(rk[0], _mm_aeskeygenassist_si128(rk[0], 0x01));
+  rk[2] = expand_step(rk[1], _mm_aeskeygenassist_si128(rk[1], 0x02));
+  rk[3] = expand_step(rk[2], _mm_aeskeygenassist_si128(rk[2], 0x04));
+  rk[4] = expand_step(rk[3], _mm_aeskeygenassist_si128(rk[3], 0x08));
+  rk[5] = expand_step(rk[4], _mm_aeskeygenassist_si128(rk[4], 0x10));
+  rk[6] = expand_step(rk[5], _mm_aeskeygenassist_si128(rk[5], 0x20));
+  rk[7] = expand_step(rk[6], _mm_aeskeygenassist_si128(rk[6], 0x40));
+  rk[8] = expand_step(rk[7], _mm_aeskeygenassist_si128(rk[7], 0x80));
+  rk[9] = expand_step(rk[8], _mm_aeskeygenassist_si128(rk[8], 0x1b));
+  rk[10] = expand_step(rk[9], _mm_aeskeygenassist_si128(rk[9], 0x36));
+}
+
+AES_TARGET static inline __m128i encrypt_block(const __m128i rk[11], __m128i x) {
+  x = _mm_xor_si128(x, rk[0]);
+  for (int r = 1; r < 10; r++) x = _mm_aesenc_si128(x, rk[r]);
+  return _mm_aesenclast_si128(x, rk[10]);
+}
+
+/* One chunk's MAC from state s onwards: its remaining whole blocks, then the zero-padded tail. */
+AES_TARGET static __m128i mac_rest(const __m128i rk[11], __m128i s, const uint8_t *p, size_t len) {
+  size_t whole = len / 16;
+  for (size_t b = 0; b < whole; b++) s = encrypt_block(rk, _mm_xor_si128(s, _mm_loadu_si128((const __m128i *)(p + 16 * b))));
+  size_t tail = len % 16;
+  if (tail != 0) {
+    uint8_t last[16] = {0};
+    memcpy(last, p + 16 * whole, tail);
+    s = encrypt_block(rk, _mm_xor_si128(s, _mm_loadu_si128((const __m128i *)last)));
+  }
+  return s;
+}
+
+/* The first `common` blocks of L chunks in lockstep, one AES round of each in turn. */
+AES_TARGET __attribute__((always_inline)) static inline void lockstep(const __m128i rk[11], __m128i *s, const uint8_t *const *p, size_t common, const int L) {
+  for (size_t b = 0; b < common; b++) {
+    for (int l = 0; l < L; l++) s[l] = _mm_xor_si128(_mm_xor_si128(s[l], _mm_loadu_si128((const __m128i *)(p[l] + 16 * b))), rk[0]);
+    for (int r = 1; r < 10; r++)
+      for (int l = 0; l < L; l++) s[l] = _mm_aesenc_si128(s[l], rk[r]);
+    for (int l = 0; l < L; l++) s[l] = _mm_aesenclast_si128(s[l], rk[10]);
+  }
+}
+
+/*
+ * Up to LANES chunks: the blocks all of them have in lockstep (8, 4 or 2 side by side; a single
+ * chunk alone), then each one's rest alone.
+ */
+AES_TARGET static void mac_lanes(const __m128i rk[11], __m128i iv, const uint8_t *const *p, const size_t *len, size_t m, uint8_t *out) {
+  __m128i s[LANES];
+  size_t common = SIZE_MAX;
+  for (size_t l = 0; l < m; l++) {
+    s[l] = iv;
+    if (len[l] / 16 < common) common = len[l] / 16;
+  }
+  size_t done = 0;
+  if (m == 8) {
+    lockstep(rk, s, p, common, 8);
+    done = 8;
+  } else {
+    if (m >= 4) {
+      lockstep(rk, s, p, common, 4);
+      done = 4;
+    }
+    if (m - done >= 2) {
+      lockstep(rk, s + done, p + done, common, 2);
+      done += 2;
+    }
+  }
+  for (size_t l = 0; l < m; l++) {
+    size_t skip = l < done ? 16 * common : 0;
+    s[l] = mac_rest(rk, s[l], p[l] + skip, len[l] - skip);
+    _mm_storeu_si128((__m128i *)(out + 16 * l), s[l]);
+  }
+}
+
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *count) {
+  bool is = false;
+  napi_typedarray_type t;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return -1;
+  if (napi_get_typedarray_info(env, v, &t, count, data, NULL, NULL) != napi_ok) return -1;
+  return t == want || (want == napi_uint8_array && t == napi_uint8_clamped_array) ? 0 : -1;
+}
+
+int mm_have_aes(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("aes");
+}
+
+napi_value mm_cbc_mac_chunks(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (mm_args(env, info, 4, &argc, argv, "cbcMacChunks(key, iv, data, ends): four arguments")) return NULL;
+  uint8_t *key, *iv, *data;
+  uint32_t *ends;
+  size_t nkey, niv, ndata, n;
+  if (typed(env, argv[0], napi_uint8_array, (void **)&key, &nkey) || typed(env, argv[1], napi_uint8_array, (void **)&iv, &niv) ||
+      typed(env, argv[2], napi_uint8_array, (void **)&data, &ndata) || typed(env, argv[3], napi_uint32_array, (void **)&ends, &n)) {
+    napi_throw_type_error(env, NULL, "cbcMacChunks: key, iv and data are Uint8Arrays, ends a Uint32Array");
+    return NULL;
+  }
+  if (nkey != 16 || niv != 16) {
+    napi_throw_range_error(env, NULL, "cbcMacChunks: a 16-byte key and a 16-byte IV");
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (ends[i] > ndata || (i > 0 && ends[i] < ends[i - 1])) {
+      napi_throw_range_error(env, NULL, "cbcMacChunks: ends must rise and stay inside data");
+      return NULL;
+    }
+  }
+  napi_value ab, out;
+  void *macs = NULL;
+  MM_CHECK(env, napi_create_arraybuffer(env, 16 * n, &macs, &ab));
+  __m128i rk[11];
+  expand_key(key, rk);
+  __m128i start_iv = _mm_loadu_si128((const __m128i *)iv);
+  for (size_t g = 0; g < n; g += LANES) {
+    size_t m = n - g < LANES ? n - g : LANES;
+    const uint8_t *p[LANES];
+    size_t len[LANES];
+    for (size_t l = 0; l < m; l++) {
+      size_t from = g + l == 0 ? 0 : ends[g + l - 1];
+      p[l] = data + from;
+      len[l] = ends[g + l] - from;
+    }
+    mac_lanes(rk, start_iv, p, len, m, (uint8_t *)macs + 16 * g);
+  }
+  MM_CHECK(env, napi_create_typedarray(env, napi_uint8_array, 16 * n, ab, 0, &out));
+  return out;
+}
+
+#else
+
+int mm_have_aes(void) {
+  return 0;
+}
+
+napi_value mm_cbc_mac_chunks(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_throw_error(env, NULL, "cbcMacChunks: not built for this CPU");
+  return NULL;
+}
+
+#endif
