@@ -45,6 +45,16 @@ describe('mega-vectors.json: MAC and node key', () => {
         expect(macOfBuffer(VECTOR_KEY, VECTOR_NONCE, data).toString('hex')).toBe(v.metaMac);
       });
 
+      it("the transfer path gives it too, fed whole requests (chunks MAC'ed side by side where the native helper is built)", async () => {
+        const { requestRanges } = await import('../../../../src/backends/mega/transfer-plan.js');
+        const { SlicedFileMac } = await import('../../../../src/backends/mega/sliced-crypto.js');
+        for (const requestBytes of [4 * 1048576, 8 * 1048576]) {
+          const mac = new SlicedFileMac(VECTOR_KEY, VECTOR_NONCE);
+          for (const [a, b] of requestRanges(v.size, requestBytes)) mac.update(data.subarray(a, b));
+          expect(mac.digest().toString('hex')).toBe(v.metaMac);
+        }
+      });
+
       it('packNodeKey gives the node key and unpackNodeKey inverts it', () => {
         const macCondensed = Buffer.from(v.metaMac, 'hex');
         const nodeKey = packNodeKey({ aesKey: VECTOR_KEY, nonce: VECTOR_NONCE, macCondensed });
