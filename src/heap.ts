@@ -6,11 +6,12 @@ import v8 from 'node:v8';
  *
  * Why: a scan builds about 100 bytes of objects per entry that all live to the end (the listing),
  * so every young collection copies them, at first within the young generation and then out of
- * it. With 1 MiB semi-spaces that copying stays in the CPU's cache; a grown young generation
- * copies through memory. Measured on an unchanged 100,000-file plan, alternating 6 runs each
- * (`/usr/bin/time node dist/megamirror.mjs plan`): 1.15-1.20 s and 127 MB peak RSS -> 1.03-1.10 s
- * and 104 MB; on a 20,000-file first copy into tmpfs 1.15-1.78 s, 98 MB -> 1.09-1.26 s, 75 MB.
- * Larger semi-spaces were measured slower in the earlier rounds (docs/performance.md).
+ * it; with 1 MiB semi-spaces that copying presumably stays in the CPU's caches. Measured on an
+ * unchanged 100,000-file plan, alternating 6 runs each (`/usr/bin/time node dist/megamirror.mjs
+ * plan`): 1.15-1.20 s, user CPU 0.93-1.01 s and 127 MB peak RSS -> 1.03-1.10 s, 0.85-0.89 s and
+ * 104 MB; on a 20,000-file first copy into tmpfs 1.15-1.78 s, 98 MB -> 1.09-1.26 s, 75 MB; MEGA
+ * plans unchanged. Larger semi-spaces were measured slower in the earlier rounds
+ * (docs/performance.md).
  *
  * How: `--max-semi-space-size` is fixed when the process starts, but the growth factor is read each
  * time V8 would grow, so setting it to 1 holds the size from here on. A worker thread's start sets
