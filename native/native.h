@@ -1,8 +1,9 @@
 /*
- * megamirror's optional native helpers (Node-API, C). Two calls that the local backend makes
+ * megamirror's optional native helpers (Node-API, C). Calls that the local backend makes
  * once per folder and once per copied file, where Node's fs API needs one call (and one object)
- * per entry or several thread-pool round trips per file. Everything they decide stays in
- * TypeScript; without this module (no compiler, MEGAMIRROR_NATIVE=0) the same code runs on fs.
+ * per entry or several thread-pool round trips per file; and MEGA's per-node attribute
+ * decryption and per-chunk MACs in batches. Everything they decide stays in TypeScript; without
+ * this module (no compiler, MEGAMIRROR_NATIVE=0) the same code runs on fs and node:crypto.
  */
 #ifndef MEGAMIRROR_NATIVE_H
 #define MEGAMIRROR_NATIVE_H
