@@ -54,8 +54,10 @@ export function parseAttributePlaintext(plain: Buffer): NodeAttributes | null {
 /** parseAttributePlaintext of `buf[start..end]`, without a Buffer for the range. */
 export function parseAttributeBytes(buf: Buffer, start: number, end: number): NodeAttributes | null {
   if (end - start < MAGIC.length || buf.compare(MAGIC, 0, MAGIC.length, start, start + MAGIC.length) !== 0) return null;
-  const nul = buf.indexOf(0, start);
-  const stop = nul < 0 || nul >= end ? end : nul;
+  // Searched only within the range: a plaintext without padding must not scan on into the
+  // next node's bytes (a folder of them made a batch quadratic).
+  let stop = start + MAGIC.length;
+  while (stop < end && buf[stop] !== 0) stop++;
   try {
     const parsed: unknown = JSON.parse(buf.toString('utf8', start + 4, stop));
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as NodeAttributes) : null;

@@ -40,6 +40,9 @@ function items(): AttributeItem[] {
     { a: '***', key: k }, // not base64url
     { a: 42, key: k }, // not a string
     { a: encryptAttributes({ n: 'short key' }, k), key: randomBytes(8) }, // a key of another length
+    // Plaintexts without NUL padding (a multiple of 16 bytes): each one ends at its own end.
+    { a: rawCbc(Buffer.from('MEGA{"n":"abcdefghijklmnopqrst"}', 'latin1'), k), key: k },
+    { a: rawCbc(Buffer.from('MEGA{"n":"0123456789abcdefghij"}', 'latin1'), k), key: k },
     { a: encryptAttributes({ n: 'last' }, k), key: k },
   );
   return out;
@@ -50,7 +53,7 @@ describe.skipIf(nativeHelpers()?.cbcDecryptMany === undefined)('decryptAttribute
     const list = items();
     const many = decryptAttributesMany(list);
     expect(many).toEqual(list.map((it) => decryptAttributes(it.a, it.key)));
-    expect(many!.filter((a) => a !== null)).toHaveLength(121);
+    expect(many!.filter((a) => a !== null)).toHaveLength(123);
   });
 
   it('handles an empty batch and a batch of invalid items only', () => {
