@@ -16,13 +16,25 @@ import v8 from 'node:v8';
  * How: `--max-semi-space-size` is fixed when the process starts, but the growth factor is read each
  * time V8 would grow, so setting it to 1 holds the size from here on. A worker thread's start sets
  * V8's flags back (measured on Node 20), so a worker that wants this calls it itself, on its own
- * thread, once started. If the runtime ignores the flag, V8's own sizing applies: nothing else
- * depends on it.
+ * thread, once started (the flag is process-wide: only when the process asked, youngGenerationHeld).
+ * If the runtime ignores the flag, V8's own sizing applies: nothing else depends on it.
  */
 export function holdYoungGeneration(): void {
+  held = true;
   try {
     v8.setFlagsFromString('--semi-space-growth-factor=1');
   } catch {
     // V8's own sizing applies.
   }
+}
+
+let held = false;
+
+/**
+ * Whether this process asked for it (the CLI did): the walker thread then asks again once started
+ * (walk-thread.ts passes this on). A program using megamirror as a library never did, and its walks
+ * leave V8's flags alone; any worker it starts itself sets them back anyway.
+ */
+export function youngGenerationHeld(): boolean {
+  return held;
 }

@@ -1,6 +1,11 @@
 import type { Entry, RelPath, SkippedEntry, Warning } from '../../core/types.js';
 import type { FolderSlice, WalkResult } from './walk.js';
 
+/** What a walker thread is told when it starts (its workerData). */
+export interface WalkerData {
+  holdYoungGeneration: boolean;
+}
+
 export interface WalkRequest {
   root: string;
   followSymlinks: boolean;

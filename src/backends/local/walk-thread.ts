@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { MegamirrorError, type ErrorCode } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { inPathOrder, walk, type WalkOptions, type WalkResult } from './walk.js';
-import { decodeSlice, type WalkMessage, type WalkRequest } from './walk-codec.js';
+import { decodeSlice, type WalkerData, type WalkMessage, type WalkRequest } from './walk-codec.js';
+import { youngGenerationHeld } from '../../heap.js';
 import type { Entry, RelPath } from '../../core/types.js';
 import { nativeEnabled } from '../../native.js';
 
@@ -21,7 +22,10 @@ const haveWorker = existsSync(WORKER_SCRIPT);
 const WALKER_YOUNG_MIB = 6;
 
 function newWalker(): Worker {
-  return new Worker(WORKER_SCRIPT, { resourceLimits: { maxYoungGenerationSizeMb: WALKER_YOUNG_MIB } });
+  // The walker holds V8's young generation again after its start only when this process asked
+  // for it (the CLI; see heap.ts): the flag is process-wide.
+  const workerData: WalkerData = { holdYoungGeneration: youngGenerationHeld() };
+  return new Worker(WORKER_SCRIPT, { resourceLimits: { maxYoungGenerationSizeMb: WALKER_YOUNG_MIB }, workerData });
 }
 
 /**

@@ -1,18 +1,19 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { compileFilter } from '../../core/filter.js';
 import { MegamirrorError } from '../../errors.js';
 import { holdYoungGeneration } from '../../heap.js';
 import { setNativeEnabled } from '../../native.js';
 import { walkFolders } from './walk.js';
-import { encodeEnd, encodeSlice, type EncodedError, type WalkRequest } from './walk-codec.js';
+import { encodeEnd, encodeSlice, type EncodedError, type WalkerData, type WalkRequest } from './walk-codec.js';
 
 /**
  * The worker side of `walkAnywhere`: one walk per request, answered slice by slice as folders are
  * read, then one end message (or an error). Runs the synchronous walk on its own thread, so both
  * sides of a job are scanned at once.
  */
-// This thread's start set V8's flags back: hold the young generation again (see heap.ts).
-holdYoungGeneration();
+// This thread's start set V8's flags back: hold the young generation again when the process
+// asked for it (see heap.ts).
+if ((workerData as WalkerData | undefined)?.holdYoungGeneration === true) holdYoungGeneration();
 
 parentPort?.on('message', (req: WalkRequest) => {
   setNativeEnabled(req.native);
