@@ -2,6 +2,7 @@
  * Takes one large array out of an API reply while the reply arrives: the elements of `key` in the
  * reply's first result (`[{"f":[...], ...}]`) are parsed in batches of about `batchBytes` and
  * handed on at once; everything else is kept and parsed at the end, with that array left empty.
+ * A reply holding that key twice in the first result fails (JSON.parse would keep the last).
  *
  * Why: the `f` reply of a 100,000-node account is about 20 MB of JSON. Read whole, it is held
  * three times over (the pieces, their concatenation, one 20 MB string) before JSON.parse starts,
@@ -36,6 +37,8 @@ const KEY_DEPTH = 2;
 /** Depth of the array's elements. */
 const ELEMENT_DEPTH = 3;
 
+const BOM = [0xef, 0xbb, 0xbf];
+
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Backslashes right before index `at`, looking back no further than `after` (exclusive). */
@@ -66,6 +69,11 @@ export class ReplySplitter {
   #batchLength = 0;
   /** The last batch ended at a comma: another element must follow. */
   #cut = false;
+  /** Which top-level element (command result) the scan is in. */
+  #result = 0;
+  /** Bytes of a leading byte order mark seen (3: done with it), and bytes before this piece. */
+  #bom = 0;
+  #seen = 0;
 
   constructor(key: string, onItems: (items: unknown[]) => void, batchBytes = BATCH_BYTES) {
     this.#key = Buffer.from(key, 'utf8');
@@ -96,15 +104,28 @@ export class ReplySplitter {
         continue;
       }
       if (isSpace(c)) continue;
-      if (this.#mode === 'search') {
+      if (this.#bom < 3) {
+        // A byte order mark first (res.json() would strip it), else nothing of one.
+        if (c === BOM[this.#bom] && this.#bom === i + this.#seen) {
+          this.#bom++;
+          from = i + 1;
+          continue;
+        }
+        if (this.#bom > 0) throw new SyntaxError('the reply starts with part of a byte order mark');
+        this.#bom = 3;
+      }
+      if (this.#mode !== 'array') {
         if (c === QUOTE) {
           this.#inString = true;
-          this.#match = this.#depth === KEY_DEPTH ? 0 : -1;
+          // Keys of the first result only: api.ts takes reply[0].
+          this.#match = this.#depth === KEY_DEPTH && this.#result === 0 ? 0 : -1;
           this.#sawKey = false;
           this.#sawColon = false;
           continue;
         }
         if (c === COLON && this.#sawKey) {
+          // JSON.parse would keep the last of two such arrays; the reply never holds two.
+          if (this.#mode === 'after') throw new SyntaxError('the reply holds its node list twice');
           this.#sawColon = true;
           this.#sawKey = false;
           continue;
@@ -120,6 +141,7 @@ export class ReplySplitter {
         this.#sawColon = false;
         if (c === OPEN_ARRAY || c === OPEN_OBJECT) this.#depth++;
         else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) this.#depth--;
+        else if (c === COMMA && this.#depth === 1) this.#result++;
         continue;
       }
       if (c === QUOTE) {
@@ -129,14 +151,14 @@ export class ReplySplitter {
         this.#depth++;
       } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
         this.#depth--;
-        if (this.#mode === 'array' && this.#depth === KEY_DEPTH) {
+        if (this.#depth === KEY_DEPTH) {
           // The array's end: its last batch, then everything else is rest again.
           this.#addToBatch(piece.subarray(from, i));
           this.#flush(true);
           from = i;
           this.#mode = 'after';
         }
-      } else if (c === COMMA && this.#mode === 'array' && this.#depth === ELEMENT_DEPTH && this.#batchLength + (i - from) >= this.#batchBytes) {
+      } else if (c === COMMA && this.#depth === ELEMENT_DEPTH && this.#batchLength + (i - from) >= this.#batchBytes) {
         this.#addToBatch(piece.subarray(from, i));
         this.#flush(false);
         from = i + 1;
@@ -146,6 +168,7 @@ export class ReplySplitter {
       if (this.#mode === 'array') this.#addToBatch(piece.subarray(from));
       else this.#rest.push(piece.subarray(from));
     }
+    this.#seen += n;
   }
 
   /**

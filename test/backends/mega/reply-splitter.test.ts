@@ -60,6 +60,17 @@ describe('ReplySplitter (the f reply in batches)', () => {
     expect(split('[{"g":{"f":[1,2]},"f":[3]}]', [5], 1)).toEqual({ items: [3], batches: 1, rest: [{ g: { f: [1, 2] }, f: [] }] });
   });
 
+  it("takes the first result's node list only, and a byte order mark as res.json() does", () => {
+    expect(split('[{"x":1},{"f":[{"h":"a"}]}]', [1], 1)).toEqual({ items: [], batches: 0, rest: [{ x: 1 }, { f: [{ h: 'a' }] }] });
+    expect(split('\ufeff[{"f":[{"h":"a"}],"sn":"x"}]', [1], 1)).toEqual({ items: [{ h: 'a' }], batches: 1, rest: [{ f: [], sn: 'x' }] });
+    expect(split('\ufeff[{"f":[{"h":"a"}]}]', [1 << 20], 1).items).toEqual([{ h: 'a' }]);
+    // Two node lists: JSON.parse would keep the second; the reply never holds two, so it fails.
+    expect(() => split('[{"f":[{"h":"stale"}],"f":[{"h":"real"}]}]', [3], 1)).toThrow(SyntaxError);
+    expect(() => split('[{"f":[],"f":null}]', [3], 1)).toThrow(SyntaxError);
+    expect(() => split(' \ufeff[]', [1], 1)).toThrow(SyntaxError);
+    expect(() => split('\u00ef[]', [1], 1)).toThrow(SyntaxError);
+  });
+
   it('fails on what JSON.parse of the whole reply fails on', () => {
     for (const bad of ['[{"f":[{"h":"a"},]}]', '[{"f":[{"h":"a"},,{"h":"b"}]}]', '[{"f":[{"h":"a"}', '[{"f":[{"h":"a"}]', '[{"f":[{"h":"a\\"}]}]', '[{"f":[{h:1}]}]']) {
       expect(() => JSON.parse(bad), bad).toThrow(SyntaxError);
