@@ -74,35 +74,44 @@ AES_TARGET __attribute__((always_inline)) static inline void lockstep(const __m1
   }
 }
 
+/* The whole blocks all of chunks l..l+n-1 have. */
+static size_t common_blocks(const size_t *len, size_t l, size_t n) {
+  size_t common = SIZE_MAX;
+  for (size_t k = l; k < l + n; k++)
+    if (len[k] / 16 < common) common = len[k] / 16;
+  return common;
+}
+
 /*
- * Up to LANES chunks: the blocks all of them have in lockstep (8, 4 or 2 side by side; a single
- * chunk alone), then each one's rest alone.
+ * Up to LANES chunks: the blocks each group of them has in common in lockstep (8, 4 or 2 side by
+ * side; a single chunk alone), then each one's rest alone.
  */
 AES_TARGET static void mac_lanes(const __m128i rk[11], __m128i iv, const uint8_t *const *p, const size_t *len, size_t m, uint8_t *out) {
   __m128i s[LANES];
-  size_t common = SIZE_MAX;
-  for (size_t l = 0; l < m; l++) {
-    s[l] = iv;
-    if (len[l] / 16 < common) common = len[l] / 16;
-  }
-  size_t done = 0;
+  size_t done[LANES] = {0};
+  for (size_t l = 0; l < m; l++) s[l] = iv;
+  size_t l = 0;
   if (m == 8) {
-    lockstep(rk, s, p, common, 8);
-    done = 8;
-  } else {
-    if (m >= 4) {
-      lockstep(rk, s, p, common, 4);
-      done = 4;
-    }
-    if (m - done >= 2) {
-      lockstep(rk, s + done, p + done, common, 2);
-      done += 2;
-    }
+    size_t c = common_blocks(len, 0, 8);
+    lockstep(rk, s, p, c, 8);
+    for (size_t k = 0; k < 8; k++) done[k] = c;
+    l = 8;
   }
-  for (size_t l = 0; l < m; l++) {
-    size_t skip = l < done ? 16 * common : 0;
-    s[l] = mac_rest(rk, s[l], p[l] + skip, len[l] - skip);
-    _mm_storeu_si128((__m128i *)(out + 16 * l), s[l]);
+  if (m - l >= 4) {
+    size_t c = common_blocks(len, l, 4);
+    lockstep(rk, s + l, p + l, c, 4);
+    for (size_t k = l; k < l + 4; k++) done[k] = c;
+    l += 4;
+  }
+  if (m - l >= 2) {
+    size_t c = common_blocks(len, l, 2);
+    lockstep(rk, s + l, p + l, c, 2);
+    for (size_t k = l; k < l + 2; k++) done[k] = c;
+    l += 2;
+  }
+  for (size_t k = 0; k < m; k++) {
+    s[k] = mac_rest(rk, s[k], p[k] + 16 * done[k], len[k] - 16 * done[k]);
+    _mm_storeu_si128((__m128i *)(out + 16 * k), s[k]);
   }
 }
 
