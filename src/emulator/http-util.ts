@@ -70,8 +70,8 @@ function writeJson(value: unknown, out: (text: string) => void, depth = 0): void
     out('[');
     value.forEach((v, i) => {
       if (i > 0) out(',');
-      // As JSON.stringify: undefined (and functions) in arrays become null.
-      if (v === undefined || typeof v === 'function') out('null');
+      // As JSON.stringify: undefined, functions and symbols in arrays become null.
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') out('null');
       else writeJson(v, out, depth + 1);
     });
     out(']');
@@ -79,7 +79,7 @@ function writeJson(value: unknown, out: (text: string) => void, depth = 0): void
     out('{');
     let first = true;
     for (const [k, v] of Object.entries(value)) {
-      if (v === undefined || typeof v === 'function') continue;
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
       out(`${first ? '' : ','}${JSON.stringify(k)}:`);
       first = false;
       writeJson(v, out, depth + 1);
