@@ -185,7 +185,8 @@ function tagged(e: MegamirrorError, tags: { megaCode?: number; httpStatus?: numb
   return Object.assign(e, tags);
 }
 
-function formatSeconds(s: number): string {
+/** A quota's time left as the messages say it (`90 min`, `2 h 5 min`). */
+export function formatSeconds(s: number): string {
   if (s < 120) return `${Math.round(s)} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
   const h = Math.floor(s / 3600);

@@ -14,6 +14,7 @@
 
 import { MegamirrorError } from '../../errors.js';
 import { MegaApi } from './api.js';
+import { formatSeconds } from './errors.js';
 import { fromBase64Url } from './crypto/index.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { CachedSession } from './session-cache.js';
@@ -118,7 +119,9 @@ export class MegaSession {
       return;
     }
     const left = Math.ceil((q.until - Date.now()) / 1000);
-    const message = which === 'transfer' ? q.error.message.replace(/resets in [^;]*$/, `resets in ${left} s`) : q.error.message;
+    // Worded as the first answer was, only the time left brought up to date: a run whose first
+    // failing transfer meets this copy reports the same message.
+    const message = which === 'transfer' ? q.error.message.replace(/resets in [^;]*$/, `resets in ${formatSeconds(left)}`) : q.error.message;
     throw new MegamirrorError('over-quota', message, { ...(where ? { where } : {}), ...(q.error.hint ? { hint: q.error.hint } : {}), retryAfterSeconds: left });
   }
 

@@ -7,6 +7,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { megajsLogin } from '../../../src/backends/mega/login.js';
+import { overQuota } from '../../../src/backends/mega/errors.js';
 import { saveSession, sessionCachePath } from '../../../src/backends/mega/session-cache.js';
 import { SessionRegistry } from '../../../src/backends/mega/registry.js';
 import { normalizeGateway } from '../../../src/backends/mega/session.js';
@@ -70,6 +71,23 @@ describe('MEGA sessions', () => {
       const names = tree.children(tree.driveRoot).map((n) => tree.decode(n)?.name);
       expect(names).toContain('again');
       expect(fx.emu.stats.commands.us).toBe(2);
+    });
+
+    it('an over-quota answer is remembered: later transfers fail at once, worded as the first with the time left brought up to date', async () => {
+      const s = await fx.session();
+      s.noteError(overQuota('transfer', 5400, 'a.bin'));
+      const err = (() => {
+        try {
+          s.checkQuota('transfer', 'b.bin');
+        } catch (e) {
+          return e as Error & { code?: string; where?: string; retryAfterSeconds?: number };
+        }
+        return null;
+      })();
+      expect(err).toMatchObject({ code: 'over-quota', where: 'b.bin' });
+      expect(err!.message).toBe('the MEGA account is over its transfer quota; it resets in 90 min');
+      expect(err!.retryAfterSeconds).toBeGreaterThan(5390);
+      expect(() => s.checkQuota('storage', 'c.bin')).not.toThrow();
     });
 
     it('wrong credentials: a clear auth error, one attempt, and later opens fail without trying again', async () => {
