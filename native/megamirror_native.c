@@ -45,6 +45,7 @@ NAPI_MODULE_INIT() {
   if (export_fn(env, exports, "copyFile", mm_copy_file) != napi_ok) return NULL;
   if (export_fn(env, exports, "copyFiles", mm_copy_files) != napi_ok) return NULL;
   if (mm_have_aes() && export_fn(env, exports, "cbcMacChunks", mm_cbc_mac_chunks) != napi_ok) return NULL;
+  if (mm_have_aes() && export_fn(env, exports, "aesCtr", mm_aes_ctr) != napi_ok) return NULL;
 #ifdef MM_HAVE_OPENSSL
   if (export_fn(env, exports, "cbcDecryptMany", mm_cbc_decrypt_many) != napi_ok) return NULL;
 #endif

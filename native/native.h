@@ -18,6 +18,8 @@ napi_value mm_copy_file(napi_env env, napi_callback_info info);
 napi_value mm_copy_files(napi_env env, napi_callback_info info);
 /* cbcMacChunks: exported only where mm_have_aes() (x86-64 with AES-NI). */
 napi_value mm_cbc_mac_chunks(napi_env env, napi_callback_info info);
+/* aesCtr: the same condition. */
+napi_value mm_aes_ctr(napi_env env, napi_callback_info info);
 int mm_have_aes(void);
 #if __has_include(<openssl/evp.h>)
 #define MM_HAVE_OPENSSL 1

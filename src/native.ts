@@ -54,6 +54,12 @@ export interface NativeHelpers {
   cbcDecryptMany?(keys: Uint8Array, data: Uint8Array, ends: Uint32Array): Uint8Array;
   /** Each chunk's AES-128 CBC-MAC from `iv` (native/cbc_mac.c); only on x86-64 with AES-NI. */
   cbcMacChunks?(key: Uint8Array, iv: Uint8Array, data: Uint8Array, ends: Uint32Array): Uint8Array;
+  /**
+   * `dst` = `src` XOR the AES-128-CTR keystream of a MEGA file from byte `offset` on (counter
+   * block i = nonce || BE64(i)); `dst` is `src` itself or does not overlap it (native/aes_ctr.c);
+   * only on x86-64 with AES-NI.
+   */
+  aesCtr?(key: Uint8Array, nonce: Uint8Array, offset: number, src: Uint8Array, dst: Uint8Array): void;
 }
 
 /** One file for copyFiles: copyFile's arguments, without state. */

@@ -1,9 +1,10 @@
 /**
  * Download one file: `g` through our API for the download URL, then ranged GETs of large pieces
  * (transfer-plan.ts), up to TRANSFER_CONNECTIONS in flight, each received into a pooled range
- * buffer (buffer-pool.ts) and decrypted in order once it is complete, slice by slice as the
- * consumer takes the plaintext (FileDecryptor: CTR and the SDK's MAC, natively). At most
- * TRANSFER_CONNECTIONS ranges are held, in buffers reused from one range and one file to the next.
+ * buffer (buffer-pool.ts), decrypted and MAC'ed in place, in order, once it is complete
+ * (FileDecryptor: CTR and the SDK's MAC, natively), and handed on in copies of 64 KiB as the
+ * consumer takes them. At most TRANSFER_CONNECTIONS ranges are held, in buffers reused from one
+ * range and one file to the next.
  *
  * Contract: returns the plaintext stream at once. Plaintext flows before the MAC can be checked,
  * so the consumer must write it somewhere temporary: at the end the stream either ends (MAC good)
@@ -19,6 +20,7 @@ import { MegamirrorError } from '../../errors.js';
 import type { MegaApi } from './api.js';
 import { unpackNodeKey } from './crypto/index.js';
 import { giveBuffer, takeBuffer } from './buffer-pool.js';
+import { moved } from './gc-pacer.js';
 import { classify } from './errors.js';
 import { FileDecryptor, SLICE } from './sliced-crypto.js';
 import { getRange } from './storage-http.js';
@@ -117,15 +119,20 @@ async function transfer(i: DownloadInput, signal: AbortSignal, out: PassThrough,
     const buffer = await head.body;
     if (signal.aborted) throw signal.reason;
     const length = head.range[1] - head.range[0];
+    // Decrypted where it is, then MAC'ed whole: its chunks side by side (ranges start and end on
+    // chunk boundaries).
+    const range = buffer.subarray(0, length);
+    decrypt.decryptInPlace(range);
+    decrypt.mac(range);
     for (let p = 0; p < length; p += SLICE) {
-      const plain = decrypt.decryptOnly(buffer.subarray(p, Math.min(length, p + SLICE)));
-      // The range's plaintext stays in its buffer too: the MAC takes the whole range at once, its
-      // chunks side by side (ranges start and end on chunk boundaries).
-      buffer.set(plain, p);
+      // Handed on as copies (not zeroed first: every byte is overwritten), so the range buffer is
+      // free for the next range at once; the socket's pieces and these are the transfer's garbage.
+      const piece = range.subarray(p, p + SLICE);
+      const plain = Buffer.allocUnsafe(piece.length);
+      plain.set(piece);
+      moved(plain.length);
       if (!out.write(plain)) await drained(out, signal);
     }
-    decrypt.mac(buffer.subarray(0, length));
-    // Every slice is decrypted into its own Buffer: this one is free for the next range.
     pending.shift();
     giveBuffer(buffer);
     fill();

@@ -2,9 +2,9 @@
  * Young-generation collections paced by the bytes a transfer moves, to keep resident memory flat
  * and low (the MEGA backend's transfers).
  *
- * Why: node:crypto has no in-place cipher, so every AES slice (CTR output, CBC-MAC output) and
- * every HTTP body piece (node:http copies each one) is a fresh Buffer that is garbage a moment
- * later. V8 frees those only when
+ * Why: every HTTP body piece a download receives (node:http copies each one), every plaintext
+ * piece it hands on, and, without the native helper, every node:crypto output slice (node:crypto
+ * has no in-place cipher) is a fresh Buffer that is garbage a moment later. V8 frees those only when
  * it collects, and it forces a young collection only once 32 MiB of young ArrayBuffer memory piled
  * up (a fixed threshold, whatever --max-semi-space-size says), so each transfer carried about
  * 32 MiB of dead buffers in its resident set. A young collection every PACE bytes keeps that
@@ -27,9 +27,10 @@ import vm from 'node:vm';
 type GcFunction = (options?: { type?: 'minor' | 'major' }) => void;
 
 /**
- * Transfer bytes between two young collections. Each byte moved allocates about two fresh bytes
- * (uploads: its CBC-MAC and CTR outputs; downloads: the socket's copy and the MAC output, plus the
- * plaintext handed on), so about 8 MiB of garbage at most. Measured on 512 MiB transfers through
+ * Transfer bytes between two young collections. Each byte counted allocates about two fresh bytes
+ * (downloads: the socket's copy and the plaintext handed on; node:crypto's path: the CTR and
+ * CBC-MAC outputs), so about 8 MiB of garbage at most. Native CTR in place allocates nothing and
+ * counts nothing (uploads then move their bytes without garbage). Measured on 512 MiB transfers through
  * the CLI: every 4 MiB beat every 2.7 MiB (more plaintext waiting for the file writer survived two
  * collections and went to the old generation: dozens of full collections) and every 8 MiB (more
  * garbage, more CPU).
