@@ -1,3 +1,4 @@
+import { opendir } from 'node:fs/promises';
 import type { Job } from '../config/types.js';
 import { compileFilter, type Filter } from '../core/filter.js';
 import type { Listing } from '../core/types.js';
@@ -27,7 +28,11 @@ export async function scanBoth(job: Job, src: Backend, dst: Backend, signal?: Ab
   const bothLocal = src.localPath !== undefined && dst.localPath !== undefined;
   const source = (async () => {
     await requireSourceRoot(job, src);
-    return src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', selection: { include: job.include, exclude: job.exclude }, signal: either });
+    // Into an empty or missing local destination (a first copy), this thread has no side of its
+    // own to walk: the source walks here, without waiting for the walker thread's start (about
+    // 0.1-0.15 s here, more than a 20,000-file walk needs).
+    const here = bothLocal && (await isEmptyOrMissing(dst.localPath!('')));
+    return src.list({ prune: (dir) => filter.dirVerdict(dir) !== 'descend', selection: { include: job.include, exclude: job.exclude }, signal: either, ...(here ? { here } : {}) });
   })();
   const destination = (async () => {
     const root = await dst.probeRoot();
@@ -45,6 +50,21 @@ export async function scanBoth(job: Job, src: Backend, dst: Backend, signal?: Ab
     stop.abort();
     await Promise.allSettled([source, destination]);
     throw err;
+  }
+}
+
+/** A local folder that holds nothing or does not exist; anything else (or unreadable) is false. */
+async function isEmptyOrMissing(path: string | null): Promise<boolean> {
+  if (path === null) return false;
+  try {
+    const dir = await opendir(path);
+    try {
+      return (await dir.read()) === null;
+    } finally {
+      await dir.close();
+    }
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 
