@@ -8,7 +8,7 @@ import type { WriteMeta, WriteSource } from '../backend.js';
 import type { CopyQueue } from './copy-queue.js';
 import { copyByChunks } from './fd-copy.js';
 import { nativeCopy, type NativeTarget } from './native-copy.js';
-import { nativeHelpers } from '../../native.js';
+import { nativeHelpers, type NativeHelpers } from '../../native.js';
 import { partialName } from './partial.js';
 
 /**
@@ -25,33 +25,24 @@ const SYNC_LIMIT = 256 * 1024;
  * for size, gets its mtime, passes `beforeCommit`, and is renamed into place in one step. Any
  * failure or abort removes the partial file; the old content under `final` is never touched.
  */
-export async function atomicWrite(
+export function atomicWrite(
   final: string, where: string, content: WriteSource, meta: WriteMeta, signal?: AbortSignal, queue?: CopyQueue,
 ): Promise<void> {
   const slash = final.lastIndexOf('/');
   const tmp = final.slice(0, slash + 1) + partialName(final.slice(slash + 1));
+  const native = content.localPath !== undefined ? nativeHelpers() : null;
+  return native !== null
+    ? nativeWrite(native, final, tmp, where, content.localPath!, content.onProgress, meta, signal, queue)
+    : fsWrite(final, tmp, where, content, meta, signal);
+}
+
+/** atomicWrite through node:fs (no native helper, or a source that is not a local file). */
+async function fsWrite(final: string, tmp: string, where: string, content: WriteSource, meta: WriteMeta, signal?: AbortSignal): Promise<void> {
   let out: WriteStream | undefined;
   try {
     signal?.throwIfAborted();
     let written: number;
-    const native = content.localPath !== undefined ? nativeHelpers() : null;
-    if (native !== null) {
-      // One thread-pool job per file or group of small files (native/copy_file.c, copy-queue.ts),
-      // mtime included, and the commit too when the only check before it is the source's size
-      // and mtime: several copies run at once on the pool, and this thread only collects them.
-      const inJob = meta.beforeCommit === undefined || meta.beforeCommitChecksSource === true;
-      const target: NativeTarget = inJob ? { partial: tmp, where, final, checkSource: meta.beforeCommit !== undefined } : { partial: tmp, where };
-      written = queue !== undefined
-        ? await queue.copy(content.localPath!, target, meta, signal, content.onProgress)
-        : await nativeCopy(native, content.localPath!, target, meta, signal, content.onProgress);
-      if (written !== meta.size) throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
-      if (inJob) return;
-      signal?.throwIfAborted();
-      await meta.beforeCommit?.();
-      signal?.throwIfAborted();
-      renameSync(tmp, final);
-      return;
-    } else if (content.localPath !== undefined && meta.size <= SYNC_LIMIT) {
+    if (content.localPath !== undefined && meta.size <= SYNC_LIMIT) {
       // Small files: a handful of synchronous calls beats four thread-pool round trips.
       const data = readFileSync(content.localPath);
       writeFileSync(tmp, data, { flag: 'wx' });
@@ -89,6 +80,37 @@ export async function atomicWrite(
       out.destroy();
       await closed;
     }
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw signal?.aborted ? new MegamirrorError('interrupted', 'interrupted', { where }) : fromSystemError(err, where);
+  }
+}
+
+/**
+ * atomicWrite through the native helper: one thread-pool job per file or group of small files
+ * (native/copy_file.c, copy-queue.ts), mtime included, and the commit too when the only check
+ * before it is the source's size and mtime: several copies run at once on the pool, and this
+ * thread only collects them.
+ */
+async function nativeWrite(
+  native: NativeHelpers, final: string, tmp: string, where: string, from: string, onProgress: ((bytes: number) => void) | undefined,
+  meta: WriteMeta, signal: AbortSignal | undefined, queue: CopyQueue | undefined,
+): Promise<void> {
+  const inJob = meta.beforeCommit === undefined || meta.beforeCommitChecksSource === true;
+  const target: NativeTarget = inJob ? { partial: tmp, where, final, checkSource: meta.beforeCommit !== undefined } : { partial: tmp, where };
+  try {
+    signal?.throwIfAborted();
+    const written = queue !== undefined
+      ? await queue.copy(from, target, meta, signal, onProgress)
+      : await nativeCopy(native, from, target, meta, signal, onProgress);
+    if (written !== meta.size) throw new MegamirrorError('size-mismatch', `expected ${meta.size} bytes, read ${written}`, { where, transient: true });
+    if (inJob) return;
+    signal?.throwIfAborted();
+    await meta.beforeCommit?.();
+    signal?.throwIfAborted();
+    renameSync(tmp, final);
+  } catch (err) {
+    // The helper removed its own file on failure; what it left (a copy of another length, or
+    // one a later check refused) goes here. Never the final name.
     await rm(tmp, { force: true }).catch(() => undefined);
     throw signal?.aborted ? new MegamirrorError('interrupted', 'interrupted', { where }) : fromSystemError(err, where);
   }
