@@ -23,6 +23,7 @@ import { giveBuffer, takeBuffer } from './buffer-pool.js';
 import { moved } from './gc-pacer.js';
 import { classify } from './errors.js';
 import { FileDecryptor, SLICE } from './sliced-crypto.js';
+import { readRange } from './range-reader.js';
 import { getRange } from './storage-http.js';
 import { DOWNLOAD_REQUEST_BYTES, requestRanges, TRANSFER_CONNECTIONS, withRetries } from './transfer-plan.js';
 import { watchdog } from './watchdog.js';
@@ -90,10 +91,12 @@ async function transfer(i: DownloadInput, signal: AbortSignal, out: PassThrough,
   const ranges = requestRanges(size, DOWNLOAD_REQUEST_BYTES);
   const req = { op: 'download' as const, where: i.where, signal, timeoutMs: i.requestTimeoutMs };
   const decrypt = new FileDecryptor(i.nodeKey, i.where);
-  // Each range's bytes are copied into its buffer as they arrive: the socket's pieces die at once.
+  // Each range's bytes land in its buffer: read there straight from the socket (range-reader.ts),
+  // or, where that cannot serve the reply, copied there from node:http's pieces as they arrive.
   const fetchRange = ([start, end]: [number, number]): Promise<Buffer> => {
     const buffer = takeBuffer();
     return withRetries(async () => {
+      if ((await readRange(url, start, end, buffer, req, kick)) === 'done') return buffer;
       let at = 0;
       await getRange(url, start, end, req, (d) => {
         if (at + d.length <= end - start) buffer.set(d, at);
