@@ -2,6 +2,8 @@
  * Requests to MEGA's storage servers (the URLs `u` and `g` hand out), on node:http / node:https
  * with keep-alive agents: bodies go out as the Buffers we already hold (no copy into a fresh
  * request buffer), replies come in as the socket's Buffers (no web-stream / ArrayBuffer detour).
+ * Downloads read their ranges through range-reader.ts first (straight into the range buffer);
+ * getRange here serves what that one cannot frame (https, a chunked reply).
  *
  * Contract: every request is bounded by `timeoutMs` of inactivity on the socket and by `signal`.
  * Failures reject with a classified MegamirrorError (errors.ts): HTTP statuses through
