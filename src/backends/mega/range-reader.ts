@@ -12,7 +12,9 @@
  * do: HTTP statuses through `fromHttpStatus` (509 with X-MEGA-Time-Left as over-quota), a body
  * cut short or a dropped connection as transient, `timeoutMs` without a byte as `timeout`, an
  * abort as `interrupted`. A kept-alive socket that the server closed while idle is replaced once,
- * without counting as a failure.
+ * without counting as a failure. At most MAX_PER_HOST exchanges run per host (more wait, as with
+ * node:http's agent), and a host that once answered in a way this cannot take (`'unsupported'`)
+ * is left to node:http for the rest of the process.
  */
 
 import net from 'node:net';
@@ -22,6 +24,8 @@ import type { StorageRequest } from './storage-http.js';
 
 /** Room for a reply's status line and headers (the storage servers send a few hundred bytes). */
 const HEAD_ROOM = 16 * 1024;
+/** Exchanges in flight per storage host, as node:http's agent allowed sockets (storage-http.ts). */
+const MAX_PER_HOST = 16;
 /** An idle socket is closed after this (below the usual 5 s keep-alive of servers). */
 const IDLE_MS = 4000;
 const IDLE_PER_HOST = 16;
@@ -102,13 +106,18 @@ class Connection {
   #onHeaders(text: string, extra: Buffer): void {
     const x = this.#exchange!;
     const lines = text.split('\r\n');
-    const status = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
+    const status = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
     const headers = new Map<string, string>();
     for (let i = 1; i < lines.length; i++) {
       const colon = lines[i]!.indexOf(':');
       if (colon > 0) headers.set(lines[i]!.slice(0, colon).trim().toLowerCase(), lines[i]!.slice(colon + 1).trim());
     }
-    const code = status ? Number(status[1]) : 0;
+    const code = status ? Number(status[2]) : 0;
+    // An interim reply (103 Early Hints, say) before the real one: node:http's parser skips those.
+    if (code >= 100 && code < 200) {
+      this.#complete(null, 'unsupported', true);
+      return;
+    }
     // Anything but a plain 200 ends the exchange without reading a body: the socket goes.
     if (code !== 200) {
       const tl = Number(headers.get('x-mega-time-left'));
@@ -124,11 +133,14 @@ class Connection {
       return;
     }
     if (Number(length) !== x.length || extra.length > x.length) {
-      const e = new MegamirrorError('transient', `the MEGA storage server sent ${length} bytes for a range of ${x.length}`, { where: x.where, transient: true });
+      const what = Number(length) !== x.length ? `announced ${length} bytes` : `sent more than the ${length} bytes it announced`;
+      const e = new MegamirrorError('transient', `the MEGA storage server ${what} for a range of ${x.length}`, { where: x.where, transient: true });
       this.#complete(e, undefined, true);
       return;
     }
-    this.#keep = headers.get('connection')?.toLowerCase() !== 'close';
+    // HTTP/1.1 keeps the connection unless it says close; HTTP/1.0 closes unless it says keep-alive.
+    const connection = headers.get('connection')?.toLowerCase();
+    this.#keep = status![1] === '1' ? connection !== 'close' : connection === 'keep-alive';
     x.into.set(extra, 0);
     x.got = extra.length;
     this.#headLength = -1;
@@ -195,7 +207,8 @@ class Connection {
 const idle = new Map<string, Connection[]>();
 
 function release(c: Connection): void {
-  const list = idle.get(c.key) ?? [];
+  const list = (idle.get(c.key) ?? []).filter((k) => k.idle);
+  idle.set(c.key, list);
   if (list.length >= IDLE_PER_HOST || c.closed) {
     c.socket.destroy();
     return;
@@ -222,15 +235,67 @@ function take(key: string): Connection | undefined {
  * GET bytes [start, end) of `url` (http: only) into `into` from its offset 0; `onProgress` is
  * called as bytes land. See the contract above.
  */
-export function readRange(url: string, start: number, end: number, into: Uint8Array, o: StorageRequest, onProgress: () => void): Promise<RangeOutcome> {
+export async function readRange(url: string, start: number, end: number, into: Uint8Array, o: StorageRequest, onProgress: () => void): Promise<RangeOutcome> {
   // The range goes on the end of the URL, as storage-http.ts's getRange puts it.
   const u = new URL(`${url}/${start}-${end - 1}`);
-  if (u.protocol !== 'http:') return Promise.resolve('unsupported');
   const port = Number(u.port || 80);
   const key = `${u.hostname}:${port}`;
-  const path = `${u.pathname}${u.search}`;
+  if (u.protocol !== 'http:' || unsupported.has(key)) return 'unsupported';
   const length = end - start;
-  if (into.byteLength < length) return Promise.reject(new RangeError('readRange: the buffer is smaller than the range'));
+  if (into.byteLength < length) throw new RangeError('readRange: the buffer is smaller than the range');
+  const free = await slot(key, o.signal, o.where);
+  try {
+    const outcome = await exchange(u, key, port, length, into, o, onProgress);
+    // A host that answers in a way this reader cannot take goes to node:http from now on.
+    if (outcome === 'unsupported') unsupported.add(key);
+    return outcome;
+  } finally {
+    free();
+  }
+}
+
+/** Hosts whose replies this reader could not frame (see the contract above). */
+const unsupported = new Set<string>();
+
+/** Exchanges in flight and waiting, per host. */
+const slots = new Map<string, { active: number; waiting: Array<() => void> }>();
+
+/** Waits for one of the MAX_PER_HOST places of `key`; resolves with its release. */
+function slot(key: string, signal: AbortSignal, where: string): Promise<() => void> {
+  let s = slots.get(key);
+  if (s === undefined) slots.set(key, (s = { active: 0, waiting: [] }));
+  const host = s;
+  const release = () => {
+    host.active--;
+    host.waiting.shift()?.();
+    if (host.active === 0 && host.waiting.length === 0) slots.delete(key);
+  };
+  if (host.active < MAX_PER_HOST) {
+    host.active++;
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve, reject) => {
+    const go = () => {
+      signal.removeEventListener('abort', onAbort);
+      host.active++;
+      resolve(release);
+    };
+    const onAbort = () => {
+      const at = host.waiting.indexOf(go);
+      if (at >= 0) host.waiting.splice(at, 1);
+      reject(classify(signal.reason, { op: 'download', where }));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    host.waiting.push(go);
+  });
+}
+
+/** One GET on a kept or new socket (see readRange). */
+function exchange(u: URL, key: string, port: number, length: number, into: Uint8Array, o: StorageRequest, onProgress: () => void): Promise<RangeOutcome> {
+  // net wants an IPv6 address without the URL's brackets.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const path = `${u.pathname}${u.search}`;
   const where = o.where;
   const attempt = (reused: boolean): Promise<RangeOutcome> =>
     new Promise<RangeOutcome>((resolve, reject) => {
@@ -239,7 +304,7 @@ export function readRange(url: string, start: number, end: number, into: Uint8Ar
         return;
       }
       const taken = reused ? take(key) : undefined;
-      const c = taken ?? new Connection(key, u.hostname, port);
+      const c = taken ?? new Connection(key, host, port);
       let settled = false;
       const onAbort = () => c.abort(o.signal.reason instanceof MegamirrorError ? o.signal.reason : new MegamirrorError('interrupted', 'interrupted', { where }));
       const x: Exchange = {

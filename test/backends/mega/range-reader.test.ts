@@ -174,7 +174,7 @@ describe('readRange', () => {
     expect((cut as MegamirrorError).message).toMatch(/sent 1000 of 8192 bytes/);
     const wrong = await readRange(s.url, 0, 8192, into, request(), () => undefined).catch((e: unknown) => e);
     expect((wrong as MegamirrorError).code).toBe('transient');
-    expect((wrong as MegamirrorError).message).toMatch(/8191 bytes for a range of 8192/);
+    expect((wrong as MegamirrorError).message).toMatch(/announced 8191 bytes for a range of 8192/);
   });
 
   it('leaves a chunked reply to the node:http path, having written nothing', async () => {
@@ -198,6 +198,66 @@ describe('readRange', () => {
     setTimeout(() => ac.abort(), 50);
     expect(((await pending) as MegamirrorError).code).toBe('interrupted');
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('keeps at most 16 exchanges in flight per host; the others wait their turn', async () => {
+    const held: Array<() => void> = [];
+    const s = await serve((socket, req) => {
+      const body = rangeOf(file, req);
+      held.push(() => socket.write(Buffer.concat([head(body.length), body])));
+    });
+    const into = Array.from({ length: 20 }, () => Buffer.alloc(4096));
+    const all = Promise.all(into.map((b, i) => readRange(s.url, i * 4096, (i + 1) * 4096, b, request(), () => undefined)));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.requests.length).toBe(16);
+    while (held.length > 0) {
+      held.shift()!();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(await all).toEqual(Array(20).fill('done'));
+    into.forEach((b, i) => expect(b.equals(file.subarray(i * 4096, (i + 1) * 4096))).toBe(true));
+    expect(s.connections()).toBe(16);
+  });
+
+  it('does not keep an HTTP/1.0 socket unless the reply asks for it', async () => {
+    const s = await serve((socket, req) => {
+      const body = rangeOf(file, req);
+      socket.write(Buffer.concat([Buffer.from(`HTTP/1.0 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    });
+    const into = Buffer.alloc(4096);
+    for (let i = 0; i < 3; i++) expect(await readRange(s.url, 0, 4096, into, request(), () => undefined)).toBe('done');
+    // A new connection each time, and no request sent on a socket the server would close.
+    expect(s.connections()).toBe(3);
+    expect(s.requests.length).toBe(3);
+  });
+
+  it('leaves an interim 1xx reply to node:http, and that host for good', async () => {
+    const s = await serve((socket) => socket.write('HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n'));
+    const into = Buffer.alloc(16);
+    expect(await readRange(s.url, 0, 4, into, request(), () => undefined)).toBe('unsupported');
+    expect(await readRange(s.url, 4, 8, into, request(), () => undefined)).toBe('unsupported');
+    expect(s.requests.length).toBe(1);
+  });
+
+  it('connects to an IPv6 literal host', async (ctx) => {
+    const probe = net.createServer();
+    const v6 = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+    });
+    if (!v6) ctx.skip(); // no IPv6 loopback on this machine: nothing to connect to
+    const server = net.createServer((socket) => {
+      socket.once('data', () => socket.write(Buffer.concat([head(4), file.subarray(0, 4)])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const into = Buffer.alloc(4);
+      expect(await readRange(`http://[::1]:${port}/dl/token`, 0, 4, into, request(), () => undefined)).toBe('done');
+      expect(into.equals(file.subarray(0, 4))).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses a buffer smaller than the range', async () => {
