@@ -14,6 +14,7 @@
  */
 
 import { MegamirrorError } from '../../errors.js';
+import { postJson, type ApiReply } from './api-http.js';
 import { classify, fromApiCode, fromHttpStatus, isThrottle } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { ReplySplitter } from './reply-splitter.js';
@@ -74,17 +75,13 @@ export class MegaApi {
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
       const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
       try {
-        const res = await fetch(`${this.options.gateway}cs?${query}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify([cmd]),
-          signal,
-        });
+        const res = await postJson(`${this.options.gateway}cs?${query}`, JSON.stringify([cmd]), signal);
         if (res.status !== 200) {
-          await res.body?.cancel().catch(() => undefined);
+          res.cancel();
           throw fromHttpStatus(res.status, ctx);
         }
-        const reply = o.stream ? await splitReply(res, o.stream) : ((await res.json()) as unknown);
+        // UTF-8 with a leading BOM dropped, as fetch's json() reads a body.
+        const reply = o.stream ? await splitReply(res, o.stream) : (JSON.parse(utf8.decode(await res.bytes())) as unknown);
         const result = Array.isArray(reply) ? reply[0] : reply;
         if (typeof result === 'number' && result < 0) throw fromApiCode(result, ctx);
         const e = (result as { e?: unknown } | null)?.e;
@@ -110,8 +107,10 @@ export class MegaApi {
   }
 }
 
-async function splitReply(res: Response, stream: NonNullable<RequestOptions['stream']>): Promise<unknown> {
+async function splitReply(res: ApiReply, stream: NonNullable<RequestOptions['stream']>): Promise<unknown> {
   const splitter = new ReplySplitter(stream.key, (items) => stream.onItems(items));
-  if (res.body) for await (const piece of res.body) splitter.push(piece);
+  for await (const piece of res.pieces()) splitter.push(piece);
   return splitter.end();
 }
+
+const utf8 = new TextDecoder();
