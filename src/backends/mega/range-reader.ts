@@ -52,6 +52,8 @@ class Connection {
   #headLength = 0;
   #exchange: Exchange | null = null;
   #idleTimer: NodeJS.Timeout | null = null;
+  /** The server keeps the connection open after the current reply. */
+  #keep = true;
   closed = false;
 
   constructor(readonly key: string, host: string, port: number) {
@@ -59,7 +61,7 @@ class Connection {
       host,
       port,
       noDelay: true,
-      onread: { buffer: () => this.#nextBuffer(), callback: (n, buf) => this.#onRead(n, buf) },
+      onread: { buffer: () => this.#nextBuffer(), callback: (n) => this.#onRead(n) },
     });
     this.socket.on('error', (e) => this.#fail(e));
     this.socket.on('close', () => {
@@ -76,7 +78,8 @@ class Connection {
     return this.#head.subarray(Math.max(0, this.#headLength));
   }
 
-  #onRead(n: number, buf: Uint8Array): boolean {
+  /** `n` bytes landed where #nextBuffer said. */
+  #onRead(n: number): boolean {
     const x = this.#exchange;
     if (x === null) {
       // Bytes nobody asked for on an idle socket: it cannot be reused.
@@ -90,8 +93,7 @@ class Connection {
       if (x.got === x.length) this.#complete(null, 'done');
       return true;
     }
-    // Until the headers are complete, reads land in the head room (`buf`: its unread part).
-    void buf;
+    // Until the headers are complete, reads land in the head room.
     this.#headLength += n;
     const head = this.#head.subarray(0, this.#headLength);
     const end = head.indexOf('\r\n\r\n');
@@ -148,9 +150,6 @@ class Connection {
     if (x.got === x.length) this.#complete(null, 'done');
   }
 
-  /** The server keeps the connection open after this reply. */
-  #keep = true;
-
   /** Start one exchange on this (idle) socket. */
   start(x: Exchange, path: string, host: string, timeoutMs: number): void {
     if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
@@ -160,10 +159,6 @@ class Connection {
     this.#headLength = 0;
     this.socket.setTimeout(timeoutMs);
     this.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n\r\n`);
-  }
-
-  onTimeout(f: () => void): void {
-    this.socket.on('timeout', f);
   }
 
   #fail(e: Error | null): void {
@@ -207,17 +202,19 @@ class Connection {
 const idle = new Map<string, Connection[]>();
 
 function release(c: Connection): void {
-  const list = (idle.get(c.key) ?? []).filter((k) => k.idle);
-  idle.set(c.key, list);
+  let list = idle.get(c.key);
+  if (list === undefined) idle.set(c.key, (list = []));
+  // Sockets the server closed while they were parked make no room count.
+  for (let i = list.length - 1; i >= 0; i--) if (!list[i]!.idle) list.splice(i, 1);
   if (list.length >= IDLE_PER_HOST || c.closed) {
     c.socket.destroy();
     return;
   }
   list.push(c);
-  idle.set(c.key, list);
+  const parked = list;
   c.park(() => {
-    const at = list.indexOf(c);
-    if (at >= 0) list.splice(at, 1);
+    const at = parked.indexOf(c);
+    if (at >= 0) parked.splice(at, 1);
     c.socket.destroy();
   });
 }
