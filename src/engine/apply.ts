@@ -127,7 +127,12 @@ async function runOne(action: Action, o: PhaseOptions, before: readonly ActionRe
   return result;
 }
 
-async function execute(a: Action, o: ApplyOptions, before: readonly ActionResult[]): Promise<TransferOutcome> {
+/** Copies (once per file) hand back copyFile's promise as it is; the rest await their step. */
+function execute(a: Action, o: ApplyOptions, before: readonly ActionResult[]): Promise<TransferOutcome> {
+  return a.op === 'copy' ? copyFile(a, o) : executeOther(a, o, before);
+}
+
+async function executeOther(a: Action, o: ApplyOptions, before: readonly ActionResult[]): Promise<TransferOutcome> {
   const signal = o.signal;
   switch (a.op) {
     case 'mkdir':

@@ -88,10 +88,15 @@ export class LocalBackend implements Backend {
     return s;
   }
 
-  async write(path: RelPath, content: WriteSource, meta: WriteMeta, options: OpOptions = {}): Promise<void> {
-    const native = content.localPath !== undefined ? nativeHelpers() : null;
-    if (native !== null) this.copies ??= new CopyQueue(native, Math.max(1, this.options.concurrency ?? 4));
-    await atomicWrite(this.abs(path), path, content, meta, options.signal, native !== null ? this.copies : undefined);
+  /** Not an async function of its own: it runs once per copied file (atomicWrite's promise is the answer). */
+  write(path: RelPath, content: WriteSource, meta: WriteMeta, options: OpOptions = {}): Promise<void> {
+    try {
+      const native = content.localPath !== undefined ? nativeHelpers() : null;
+      if (native !== null) this.copies ??= new CopyQueue(native, Math.max(1, this.options.concurrency ?? 4));
+      return atomicWrite(this.abs(path), path, content, meta, options.signal, native !== null ? this.copies : undefined);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async mkdir(path: RelPath): Promise<void> {
