@@ -23,7 +23,7 @@ import { stats, timed } from './measure.mjs';
 import { renderSummary, summarize } from './profile-summary.mjs';
 import { renderTable, verdicts, writeResults } from './report.mjs';
 import { commands, ensureBuild, ensurePeers, writeJobFile } from './tools.mjs';
-import { GENERATOR_VERSION, compareTrees, ensureBigFile, ensureTree, hashSample, listTree, samplePaths, sha1File } from './trees.mjs';
+import { GENERATOR_VERSION, compareTrees, ensureBigFile, ensureTree, hashSample, listTree, samplePaths, sha1File, warmTree } from './trees.mjs';
 
 const SCENARIOS = ['plan', 'copy', 'bigfile', 'mega', 'megaplan'];
 /** Opt-in (`--only scale`): builds 1,000,000-file trees, far over the default run's 10 minutes. */
@@ -222,6 +222,8 @@ async function scenarioCopy(src, source, { ram = null } = {}) {
     description: `first full copy into an empty folder${ram ? ` in tmpfs (${ram})` : ''}, ${source.fileCount} files (${(source.bytes / 2 ** 20).toFixed(0)} MiB) in ${source.dirCount} folders`,
     tools: ['megamirror', 'rsync', 'rclone'],
     specFor: async (tool, i) => {
+      // Each run reads a cached source (rclone's runs drop it from the cache: see warmTree).
+      warmTree(src, source.listing);
       const dst = await freshDir(dstOf(tool, i));
       const job = tool === 'megamirror' ? await writeJobFile(join(work, `${name}-job-${i}.yaml`), src, dst) : null;
       return commands({ megamirrorMain: build.main, jobFile: job, src, dst }).copy[tool];
