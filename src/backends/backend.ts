@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Capabilities, Entry, Listing, RelPath } from '../core/types.js';
+import type { MegamirrorError } from '../errors.js';
 
 /**
  * The one storage interface. Every endpoint (local folder, MEGA folder, in-memory tree) implements
@@ -42,6 +43,16 @@ export interface Backend {
    * and no temporary file behind. Parent folders must exist.
    */
   write(path: RelPath, content: WriteSource, meta: WriteMeta, options?: OpOptions): Promise<void>;
+
+  /**
+   * Store several files from local paths, each as `write` would with `meta.beforeCommitChecksSource`:
+   * atomically, with `mtimeMs`, and committed only if the local file still has `size` and `mtimeMs`
+   * (else `source-changed`; a file that grew or shrank while it was read: `size-mismatch`). Resolves
+   * with one outcome per item, in order: null for a stored file, or that file's MegamirrorError (one
+   * file's failure does not fail the others; a run aborted before an item started: `interrupted`).
+   * Only where `capabilities.writeGroup`; the items keep to its shape.
+   */
+  writeLocalFiles?(items: readonly LocalFileWrite[], options?: OpOptions): Promise<Array<MegamirrorError | null>>;
 
   /** Create one folder (its parent exists). Succeeds when the folder is already there. */
   mkdir(path: RelPath, options?: OpOptions): Promise<void>;
@@ -130,6 +141,15 @@ export interface WriteSource {
   localPath?: string;
   /** Told of bytes stored as the write goes (for progress); the counts add up to the size. */
   onProgress?: (bytes: number) => void;
+}
+
+/** One file for `writeLocalFiles`: the local file at `localPath`, stored as `path`. */
+export interface LocalFileWrite {
+  path: RelPath;
+  localPath: string;
+  /** The size and mtime the plan saw: the file must still have them when it is committed. */
+  size: number;
+  mtimeMs: number | null;
 }
 
 export interface WriteMeta {

@@ -78,12 +78,18 @@ export interface Capabilities {
   /** `copyWithin` exists: reuse of an existing file without moving its bytes (hard link, MEGA copy). */
   serverSideCopy: boolean;
   /**
-   * Writes from a local file are grouped: one job copies up to this many small files (the local
-   * backend with its native helpers). The engine keeps `concurrency` × this many such transfers
-   * in flight so that groups can form; the backend itself still runs `concurrency` jobs at once.
-   * Absent: 1.
+   * `Backend.writeLocalFiles` exists (the local backend with its native helpers): the engine hands
+   * it the copies of local files under `fileBelow` bytes in groups of at most `files` files and
+   * `bytes` bytes, one call per group instead of one `write` per file. Absent: one by one.
    */
-  writeGroup?: number;
+  writeGroup?: WriteGroupShape;
+}
+
+/** See `Capabilities.writeGroup`. */
+export interface WriteGroupShape {
+  files: number;
+  bytes: number;
+  fileBelow: number;
 }
 
 export type CopyReason = 'missing' | 'size-differs' | 'mtime-differs' | 'type-conflict';

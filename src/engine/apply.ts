@@ -4,6 +4,7 @@ import { PHASES, type Action, type Phase, type Plan } from '../core/types.js';
 import { MegamirrorError, fromSystemError, isAbort } from '../errors.js';
 import type { Backend } from '../backends/backend.js';
 import type { ActionResult, ApplyEvent } from './results.js';
+import { groupLane, splitTransfers } from './copy-groups.js';
 import { pool } from './pool.js';
 import { copyFile, linkFile, type TransferOutcome } from './transfer.js';
 
@@ -71,8 +72,7 @@ function gateFor(phase: Phase, failed: boolean, signal?: AbortSignal): string | 
 /** Removal phases go deepest level first and creation shallowest first; each level runs concurrently. */
 async function runPhase(phase: Phase, actions: Action[], o: PhaseOptions, before: readonly ActionResult[]): Promise<ActionResult[]> {
   const run = (batch: Action[]) => pool(batch, Math.max(1, o.concurrency), (a) => runOne(a, o, before));
-  // Transfers in flight spread over folders (see pool): parallel file creation scales only then.
-  if (phase === 'transfer') return pool(actions, transferWidth(o), (a) => runOne(a, o, before), (a) => parentOf(a.path));
+  if (phase === 'transfer') return runTransfers(actions, o, before);
   if (phase === 'delete' || phase === 'commit') return run(actions);
   const levels = new Map<number, Action[]>();
   for (const a of actions) {
@@ -88,48 +88,127 @@ async function runPhase(phase: Phase, actions: Action[], o: PhaseOptions, before
 }
 
 /**
- * Transfers in flight: `concurrency`, times the destination's write group when the source is a
- * local folder (the destination then runs `concurrency` jobs of up to that many small files).
+ * The transfer phase. Where the destination takes groups of local files (`writeLocalFiles`), the
+ * copies of small files go to it in groups (copy-groups.ts), `concurrency` + 1 of them in flight
+ * (the destination runs `concurrency` jobs; one more waits in its queue, so no job slot idles
+ * while a finished group's results are recorded). Everything else goes one by one, `concurrency`
+ * at once, beside them. Transfers in flight spread over folders (see pool): parallel file
+ * creation scales only then.
  */
-function transferWidth(o: ApplyOptions): number {
+async function runTransfers(actions: Action[], o: PhaseOptions, before: readonly ActionResult[]): Promise<ActionResult[]> {
   const width = Math.max(1, o.concurrency);
-  const group = o.source.localPath !== undefined ? (o.destination.capabilities.writeGroup ?? 1) : 1;
-  return width * Math.max(1, group);
+  const one = (a: Action) => runOne(a, o, before);
+  const shape = o.destination.capabilities.writeGroup;
+  const localPath = o.source.localPath?.bind(o.source);
+  if (shape === undefined || o.destination.writeLocalFiles === undefined || localPath === undefined) {
+    return pool(actions, width, one, (a) => parentOf(a.path));
+  }
+  const { groups, alone } = splitTransfers(actions, shape, (a) => localPath(sourceOf(a)) !== null);
+  const results = new Array<ActionResult>(actions.length);
+  const loose = alone.map((i) => actions[i]!);
+  await Promise.all([
+    pool(groups, width + 1, async (g) => {
+      const rs = await runGroup(g.map((i) => actions[i] as CopyAction), localPath, o, before);
+      for (let k = 0; k < g.length; k++) results[g[k]!] = rs[k]!;
+    }, groupLane(actions)),
+    pool(loose, width, one, (a) => parentOf(a.path)).then((rs) => {
+      for (let k = 0; k < alone.length; k++) results[alone[k]!] = rs[k]!;
+    }),
+  ]);
+  return results;
 }
 
-async function runOne(action: Action, o: PhaseOptions, before: readonly ActionResult[]): Promise<ActionResult> {
-  if (o.signal?.aborted) return { action, outcome: 'skipped', why: 'interrupted' };
-  if (o.halt.why !== null) return { action, outcome: 'skipped', why: o.halt.why };
-  o.onEvent?.({ type: 'action-start', action });
+type CopyAction = Extract<Action, { op: 'copy' }>;
+
+const sourceOf = (a: Action): string => (a.op === 'copy' && a.sourcePath !== undefined ? a.sourcePath : a.path);
+
+/** Codes after which copyFile tries a file again from a fresh stat (when `sourceChangeRetries` allows). */
+const FRESH = new Set(['source-changed', 'size-mismatch', 'not-found']);
+
+/**
+ * One group of copies through `writeLocalFiles`, with the same gates, events and results as
+ * `runOne` gives each file. A file that failed where one by one it would have been tried again
+ * goes on through `runOne`: after a transient error as it was planned (the retry wrapper's
+ * attempts), after a changed or vanished source from a fresh stat as copyFile's second attempt
+ * (only when `sourceChangeRetries` allows one).
+ */
+async function runGroup(group: CopyAction[], localPath: (p: string) => string | null, o: PhaseOptions, before: readonly ActionResult[]): Promise<ActionResult[]> {
+  if (o.signal?.aborted) return group.map((action) => ({ action, outcome: 'skipped', why: 'interrupted' }));
+  if (o.halt.why !== null) return group.map((action) => ({ action, outcome: 'skipped', why: o.halt.why! }));
+  for (const action of group) o.onEvent?.({ type: 'action-start', action });
+  const items = group.map((a) => ({ path: a.path, localPath: localPath(sourceOf(a))!, size: a.size, mtimeMs: a.mtimeMs }));
+  let outcomes: Array<MegamirrorError | null>;
+  try {
+    outcomes = await o.destination.writeLocalFiles!(items, { signal: o.ops.signal });
+  } catch (err) {
+    const e = err instanceof MegamirrorError ? err : fromSystemError(err, group[0]!.path);
+    outcomes = group.map(() => e);
+  }
+  const results = new Array<ActionResult>(group.length);
+  const again: Array<[number, number]> = [];
+  for (let k = 0; k < group.length; k++) {
+    const action = group[k]!;
+    const e = outcomes[k] ?? (outcomes[k] === null ? null : new MegamirrorError('internal', 'the destination returned no outcome for this file', { where: action.path }));
+    if (e === null) {
+      results[k] = { action, outcome: 'done', attempts: 1, bytes: action.size, stored: { size: action.size, mtimeMs: action.mtimeMs } };
+      o.onEvent?.({ type: 'bytes', path: action.path, bytes: action.size });
+    } else if (!o.signal?.aborted && !isAbort(e) && e.transient && !FRESH.has(e.code)) {
+      again.push([k, 1]);
+      continue;
+    } else if (!o.signal?.aborted && FRESH.has(e.code) && o.sourceChangeRetries >= 1) {
+      again.push([k, 2]);
+      continue;
+    } else {
+      results[k] = failure(action, e, o);
+    }
+    o.onEvent?.({ type: 'action-end', result: results[k]! });
+  }
+  for (const [k, attempt] of again) results[k] = await runOne(group[k]!, o, before, attempt, false);
+  return results;
+}
+
+/**
+ * One action. A copy whose grouped attempt failed (runGroup) comes here already announced, with
+ * the attempt copyFile starts from.
+ */
+async function runOne(action: Action, o: PhaseOptions, before: readonly ActionResult[], firstAttempt = 1, announce = true): Promise<ActionResult> {
+  if (o.signal?.aborted || o.halt.why !== null) {
+    const skipped: ActionResult = { action, outcome: 'skipped', why: o.signal?.aborted ? 'interrupted' : o.halt.why! };
+    // Announced already (runGroup): it ends here.
+    if (!announce) o.onEvent?.({ type: 'action-end', result: skipped });
+    return skipped;
+  }
+  if (announce) o.onEvent?.({ type: 'action-start', action });
   let result: ActionResult;
   try {
-    const { attempts, bytes, note, stored } = await execute(action, o.ops, before);
+    const { attempts, bytes, note, stored } = await execute(action, o.ops, before, firstAttempt);
     // Assigned, not spread: this runs once per file.
     const done: Extract<ActionResult, { outcome: 'done' }> = { action, outcome: 'done', attempts, bytes };
     if (note) done.note = note;
     if (stored) done.stored = stored;
     result = done;
   } catch (err) {
-    if (o.signal?.aborted || (isAbort(err) && o.halt.why === null)) {
-      result = { action, outcome: 'skipped', why: 'interrupted' };
-    } else if (isAbort(err)) {
-      result = { action, outcome: 'skipped', why: o.halt.why! };
-    } else {
-      const e = err instanceof MegamirrorError ? err : fromSystemError(err, action.path);
-      result = { action, outcome: 'failed', attempts: 1, error: { code: e.code, message: e.message } };
-      if (HALTING.has(e.code) && o.halt.why === null) {
-        o.halt.why = `stopped after ${e.code}: ${e.message}`;
-        o.halt.stop.abort();
-      }
-    }
+    result = failure(action, err, o);
   }
   o.onEvent?.({ type: 'action-end', result });
   return result;
 }
 
+/** What an action that threw comes to: skipped when the run was interrupted or halted, else failed (and a halting error halts). */
+function failure(action: Action, err: unknown, o: PhaseOptions): ActionResult {
+  if (o.signal?.aborted || (isAbort(err) && o.halt.why === null)) return { action, outcome: 'skipped', why: 'interrupted' };
+  if (isAbort(err)) return { action, outcome: 'skipped', why: o.halt.why! };
+  const e = err instanceof MegamirrorError ? err : fromSystemError(err, action.path);
+  if (HALTING.has(e.code) && o.halt.why === null) {
+    o.halt.why = `stopped after ${e.code}: ${e.message}`;
+    o.halt.stop.abort();
+  }
+  return { action, outcome: 'failed', attempts: 1, error: { code: e.code, message: e.message } };
+}
+
 /** Copies (once per file) hand back copyFile's promise as it is; the rest await their step. */
-function execute(a: Action, o: ApplyOptions, before: readonly ActionResult[]): Promise<TransferOutcome> {
-  return a.op === 'copy' ? copyFile(a, o) : executeOther(a, o, before);
+function execute(a: Action, o: ApplyOptions, before: readonly ActionResult[], firstAttempt: number): Promise<TransferOutcome> {
+  return a.op === 'copy' ? copyFile(a, o, firstAttempt) : executeOther(a, o, before);
 }
 
 async function executeOther(a: Action, o: ApplyOptions, before: readonly ActionResult[]): Promise<TransferOutcome> {

@@ -18,9 +18,9 @@ export interface TransferOutcome {
  * a file that changed since is copied again from a fresh stat (up to `sourceChangeRetries` times)
  * and never recorded as copied with content it did not have.
  */
-export async function copyFile(a: CopyAction, o: ApplyOptions): Promise<TransferOutcome> {
+export async function copyFile(a: CopyAction, o: ApplyOptions, firstAttempt = 1): Promise<TransferOutcome> {
   const from = a.sourcePath ?? a.path;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = firstAttempt; ; attempt++) {
     const before = attempt === 1 ? ({ kind: 'file', path: from, size: a.size, mtimeMs: a.mtimeMs } as const) : await o.source.stat(from, { signal: o.signal });
     if (before === null || before.kind !== 'file') {
       throw new MegamirrorError('not-found', 'the source file vanished before it could be copied', { where: a.path });

@@ -1,3 +1,7 @@
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -180,6 +184,70 @@ export function backendContract(name: string, make: () => Promise<ContractFixtur
       await put(b, 'top', 'y');
       const l = await b.list({ prune: (d) => d === 'skip' });
       expect(l.entries.map((e) => e.path)).toEqual(['skip', 'top']);
+    });
+
+    describe('writeLocalFiles (where capabilities.writeGroup)', () => {
+      let here: string;
+      beforeEach(async () => {
+        here = await mkdtemp(join(tmpdir(), 'mm-group-src-'));
+      });
+      afterEach(() => rm(here, { recursive: true, force: true }));
+
+      /** A local file with `text`, its mtime T + `sec` seconds; what writeLocalFiles takes for it. */
+      const local = (name: string, text: string, sec = 0) => {
+        const localPath = join(here, name);
+        writeFileSync(localPath, text);
+        utimesSync(localPath, (T + sec * 1000) / 1000, (T + sec * 1000) / 1000);
+        return { localPath, size: Buffer.byteLength(text), mtimeMs: Math.floor(statSync(localPath).mtimeMs) };
+      };
+
+      it('stores each file whole with its mtime, replaces what was there, and reports one outcome per file', async (ctx) => {
+        if (!b.writeLocalFiles || !b.capabilities.writeGroup) return ctx.skip();
+        await b.mkdir('d');
+        await put(b, 'd/old', 'previous content');
+        const items = [
+          { path: 'd/a', ...local('a', 'alpha') },
+          { path: 'd/old', ...local('b', 'replaced', 5) },
+          { path: 'd/empty', ...local('c', '') },
+        ];
+        expect(await b.writeLocalFiles(items)).toEqual([null, null, null]);
+        expect(await read(b, 'd/a')).toBe('alpha');
+        expect(await read(b, 'd/old')).toBe('replaced');
+        expect(await read(b, 'd/empty')).toBe('');
+        expect(await b.stat('d/old')).toMatchObject({ kind: 'file', size: 8, mtimeMs: T + 5000 });
+        expect((await b.list()).entries.map((e) => e.path)).toEqual(['d', 'd/a', 'd/empty', 'd/old']);
+      });
+
+      it('a changed, vanished or unplaceable file fails alone and leaves nothing behind', async (ctx) => {
+        if (!b.writeLocalFiles || !b.capabilities.writeGroup) return ctx.skip();
+        await b.mkdir('d');
+        await put(b, 'd/kept', 'keep me');
+        const grown = local('grown', 'was this');
+        writeFileSync(grown.localPath, 'is now this, longer');
+        const touched = local('touched', 'same size');
+        utimesSync(touched.localPath, (T + 60_000) / 1000, (T + 60_000) / 1000);
+        const outcomes = await b.writeLocalFiles([
+          { path: 'd/ok', ...local('ok', 'fine') },
+          { path: 'd/kept', ...grown },
+          { path: 'd/touched', ...touched },
+          { path: 'd/gone', localPath: join(here, 'no-such-file'), size: 3, mtimeMs: T },
+          { path: 'no-such-folder/f', ...local('f', 'x') },
+        ]);
+        expect(outcomes[0]).toBeNull();
+        expect(outcomes.slice(1).map((e) => e?.code)).toEqual(['size-mismatch', 'source-changed', 'not-found', 'not-found']);
+        for (const e of outcomes.slice(1)) expect(e).toBeInstanceOf(MegamirrorError);
+        expect(await read(b, 'd/kept')).toBe('keep me');
+        expect((await b.list()).entries.map((e) => e.path)).toEqual(['d', 'd/kept', 'd/ok']);
+      });
+
+      it('an aborted signal stores nothing', async (ctx) => {
+        if (!b.writeLocalFiles || !b.capabilities.writeGroup) return ctx.skip();
+        const ac = new AbortController();
+        ac.abort();
+        const outcomes = await b.writeLocalFiles([{ path: 'a', ...local('a', 'alpha') }], { signal: ac.signal });
+        expect(outcomes.map((e) => e?.code)).toEqual(['interrupted']);
+        expect((await b.list()).entries).toEqual([]);
+      });
     });
   });
 }

@@ -6,7 +6,7 @@ import { nativeCopy, type NativeTarget } from './native-copy.js';
 export const GROUP_BELOW = 1024 * 1024;
 /** At most this many files, and this many bytes, per group. */
 export const GROUP_FILES = 32;
-const GROUP_BYTES = 4 * 1024 * 1024;
+export const GROUP_BYTES = 4 * 1024 * 1024;
 
 interface Waiting {
   /** null: a file of GROUP_BELOW or more, copied alone by `nativeCopy`. */
@@ -20,20 +20,32 @@ interface Waiting {
   to: NativeTarget;
 }
 
+/** A group its caller formed (`copyGroup`): one job as it is, never merged with other files. */
+interface WaitingGroup {
+  group: readonly NativeCopyItem[];
+  signal: AbortSignal | undefined;
+  resolve: (results: Array<number | NativeFailure>) => void;
+  reject: (err: unknown) => void;
+}
+
+type Unit = Waiting | WaitingGroup;
+
+const isGroup = (u: Unit): u is WaitingGroup => 'group' in u;
+
 /**
  * The local backend's copies through the native helpers, at most `parallel` thread-pool jobs at
- * once (the job's `concurrency`). Small files go in groups: one job copies up to GROUP_FILES of
- * them in a row, which spares a pool thread's and the main thread's wake-up per file (a first
- * copy of many small files is mostly system calls, and on this kind of virtual machine each
- * wake-up costs about as much as a file's own calls). Groups form by themselves: while `parallel`
- * jobs run, new copies wait, and the next job takes the waiting ones; the engine keeps
- * `parallel × GROUP_FILES` transfers in flight for that (Capabilities.writeGroup). Files are
- * started in the order they came.
+ * once (the job's `concurrency`). Groups of small files are one job each: the engine forms them
+ * (`copyGroup`, through `writeLocalFiles`), and single small files given one by one (`copy`)
+ * group by themselves: while `parallel` jobs run, new copies wait, and the next job takes the
+ * waiting ones. One job for many files spares a pool thread's and the main thread's wake-up per
+ * file (a first copy of many small files is mostly system calls, and on this kind of virtual
+ * machine each wake-up costs about as much as a file's own calls). Jobs start in the order they
+ * came.
  */
 export class CopyQueue {
-  private waiting: Waiting[] = [];
-  /** Waiting files of GROUP_BELOW or more. */
-  private large = 0;
+  private waiting: Unit[] = [];
+  /** Waiting units that run as a job of their own: files of GROUP_BELOW or more, formed groups. */
+  private alone = 0;
   private running = 0;
 
   constructor(private readonly native: NativeHelpers, private readonly parallel: number) {}
@@ -43,8 +55,21 @@ export class CopyQueue {
     return new Promise<number>((resolve, reject) => {
       const small = meta.size < GROUP_BELOW;
       const item = small ? { src: from, dst: to.partial, limit: meta.size, mtimeMs: meta.mtimeMs, final: to.final ?? null, checkSource: to.checkSource === true } : null;
-      if (!small) this.large++;
+      if (!small) this.alone++;
       this.waiting.push({ item, meta, signal, resolve, reject, onProgress, from, to });
+      this.pump();
+    });
+  }
+
+  /**
+   * Copies `group` in one job, as `copyFiles` does: resolves with each item's bytes or failure (it
+   * removed its own partial file). Rejects only when the whole group never ran: the signal fired
+   * while it waited, or the helper refused it.
+   */
+  copyGroup(group: readonly NativeCopyItem[], signal?: AbortSignal): Promise<Array<number | NativeFailure>> {
+    return new Promise((resolve, reject) => {
+      this.alone++;
+      this.waiting.push({ group, signal, resolve, reject });
       this.pump();
     });
   }
@@ -57,9 +82,20 @@ export class CopyQueue {
   private pump(): void {
     while (this.running < this.parallel && this.waiting.length > 0) {
       const head = this.waiting[0]!;
+      if (isGroup(head)) {
+        this.waiting.shift();
+        this.alone--;
+        if (head.signal?.aborted) {
+          head.reject(head.signal.reason);
+          continue;
+        }
+        this.running++;
+        this.start(head.group).then(head.resolve, head.reject).finally(this.done);
+        continue;
+      }
       if (head.item === null) {
         this.waiting.shift();
-        this.large--;
+        this.alone--;
         // A run interrupted while this file waited never starts it.
         if (head.signal?.aborted) {
           head.reject(head.signal.reason);
@@ -72,14 +108,7 @@ export class CopyQueue {
       const group = this.takeGroup();
       if (group.length === 0) continue;
       this.running++;
-      let job: Promise<Array<number | NativeFailure>>;
-      try {
-        job = this.native.copyFiles(...copyFilesArgs(group.map((w) => w.item!)));
-      } catch (err) {
-        // Refused before it started (bad arguments, out of memory): the group fails, the queue goes on.
-        job = Promise.reject(err);
-      }
-      job.then(
+      this.start(group.map((w) => w.item!)).then(
         (results) => {
           for (let i = 0; i < group.length; i++) settle(group[i]!, results[i]);
         },
@@ -90,22 +119,31 @@ export class CopyQueue {
     }
   }
 
+  /** One job for `items`; refused before it started (bad arguments, out of memory): rejected, and the queue goes on. */
+  private start(items: readonly NativeCopyItem[]): Promise<Array<number | NativeFailure>> {
+    try {
+      return this.native.copyFiles(...copyFilesArgs(items));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   /** The waiting small files from the front, in order, up to a group's size; aborted ones fail here. */
   private takeGroup(): Waiting[] {
     let taken: Waiting[];
-    if (this.large === 0) {
+    if (this.alone === 0) {
       // The usual case: only small files wait, take them from the front in one step.
       let end = 0;
       let bytes = 0;
-      while (end < this.waiting.length && end < GROUP_FILES && bytes < GROUP_BYTES) bytes += this.waiting[end++]!.meta.size;
-      taken = this.waiting.slice(0, end);
+      while (end < this.waiting.length && end < GROUP_FILES && bytes < GROUP_BYTES) bytes += (this.waiting[end++] as Waiting).meta.size;
+      taken = this.waiting.slice(0, end) as Waiting[];
       this.waiting = this.waiting.slice(end);
     } else {
       taken = [];
-      const rest: Waiting[] = [];
+      const rest: Unit[] = [];
       let bytes = 0;
       for (const w of this.waiting) {
-        if (w.item !== null && taken.length < GROUP_FILES && bytes < GROUP_BYTES) {
+        if (!isGroup(w) && w.item !== null && taken.length < GROUP_FILES && bytes < GROUP_BYTES) {
           taken.push(w);
           bytes += w.meta.size;
         } else {

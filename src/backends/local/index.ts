@@ -4,12 +4,12 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { MegamirrorError, fromSystemError } from '../../errors.js';
 import type { Capabilities, Entry, Listing, RelPath } from '../../core/types.js';
-import type { Backend, ListOptions, OpOptions, WriteMeta, WriteSource } from '../backend.js';
+import type { Backend, ListOptions, LocalFileWrite, OpOptions, WriteMeta, WriteSource } from '../backend.js';
 import { nativeHelpers } from '../../native.js';
-import { CopyQueue, GROUP_FILES } from './copy-queue.js';
+import { CopyQueue, GROUP_BELOW, GROUP_BYTES, GROUP_FILES } from './copy-queue.js';
 import { partialName } from './partial.js';
 import { walkAnywhere } from './walk-thread.js';
-import { atomicWrite } from './write.js';
+import { atomicWrite, checkLocalSource, writeGroup } from './write.js';
 
 export interface LocalBackendOptions {
   followSymlinks?: boolean;
@@ -41,7 +41,7 @@ export class LocalBackend implements Backend {
       deleteGoesToTrash: false,
       serverSideCopy: true,
       // Small files copied in groups only by the native helpers; node:fs copies one by one.
-      ...(nativeHelpers() !== null ? { writeGroup: GROUP_FILES } : {}),
+      ...(nativeHelpers() !== null ? { writeGroup: { files: GROUP_FILES, bytes: GROUP_BYTES, fileBelow: GROUP_BELOW } } : {}),
     };
   }
 
@@ -97,6 +97,27 @@ export class LocalBackend implements Backend {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** One native job for the whole group (write.ts); node:fs, file by file, where the helpers are off. */
+  async writeLocalFiles(items: readonly LocalFileWrite[], options: OpOptions = {}): Promise<Array<MegamirrorError | null>> {
+    const native = nativeHelpers();
+    if (native === null) {
+      return Promise.all(items.map((it) => {
+        const content = { open: async (): Promise<Readable> => createReadStream(it.localPath), localPath: it.localPath };
+        const meta = { size: it.size, mtimeMs: it.mtimeMs, beforeCommit: () => checkLocalSource(it.localPath, it.size, it.mtimeMs, it.path), beforeCommitChecksSource: true };
+        return this.write(it.path, content, meta, options).then(() => null, (e: unknown) => fromSystemError(e, it.path));
+      }));
+    }
+    this.copies ??= new CopyQueue(native, Math.max(1, this.options.concurrency ?? 4));
+    const finals: Array<string | MegamirrorError> = items.map((it) => {
+      try {
+        return this.abs(it.path);
+      } catch (err) {
+        return fromSystemError(err, it.path);
+      }
+    });
+    return writeGroup(this.copies, items, finals, options.signal);
   }
 
   async mkdir(path: RelPath): Promise<void> {

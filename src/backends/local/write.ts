@@ -1,14 +1,14 @@
-import { createWriteStream, readFileSync, renameSync, utimesSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, renameSync, statSync, utimesSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { rename, rm, utimes } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MegamirrorError, fromSystemError } from '../../errors.js';
-import type { WriteMeta, WriteSource } from '../backend.js';
+import type { LocalFileWrite, WriteMeta, WriteSource } from '../backend.js';
 import type { CopyQueue } from './copy-queue.js';
 import { copyByChunks } from './fd-copy.js';
 import { nativeCopy, type NativeTarget } from './native-copy.js';
-import { nativeHelpers, type NativeHelpers } from '../../native.js';
+import { nativeCopyError, nativeHelpers, type NativeCopyItem, type NativeHelpers } from '../../native.js';
 import { partialName } from './partial.js';
 
 /**
@@ -113,6 +113,63 @@ async function nativeWrite(
     // one a later check refused) goes here. Never the final name.
     await rm(tmp, { force: true }).catch(() => undefined);
     throw signal?.aborted ? new MegamirrorError('interrupted', 'interrupted', { where }) : fromSystemError(err, where);
+  }
+}
+
+/**
+ * `writeLocalFiles` through the native helper: the items as one job (copy-queue.ts), each copied
+ * to its partial name, given its mtime, checked against the source's planned size and mtime, and
+ * renamed into place by the helper, which removes the partial file of any item that failed or
+ * came out another length. `finals` holds each item's absolute final path, or the error that
+ * refused its path. One outcome per item: null (stored) or its MegamirrorError.
+ */
+export async function writeGroup(
+  queue: CopyQueue, items: readonly LocalFileWrite[], finals: ReadonlyArray<string | MegamirrorError>, signal?: AbortSignal,
+): Promise<Array<MegamirrorError | null>> {
+  const out = new Array<MegamirrorError | null>(items.length).fill(null);
+  const job: NativeCopyItem[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const final = finals[i]!;
+    if (typeof final !== 'string') {
+      out[i] = final;
+      continue;
+    }
+    const it = items[i]!;
+    const slash = final.lastIndexOf('/');
+    job.push({ src: it.localPath, dst: final.slice(0, slash + 1) + partialName(final.slice(slash + 1)), limit: it.size, mtimeMs: it.mtimeMs, final, checkSource: true });
+    at.push(i);
+  }
+  if (job.length === 0) return out;
+  let results: Awaited<ReturnType<CopyQueue['copyGroup']>>;
+  try {
+    results = await queue.copyGroup(job, signal);
+  } catch (err) {
+    for (const i of at) out[i] = signal?.aborted ? new MegamirrorError('interrupted', 'interrupted', { where: items[i]!.path }) : fromSystemError(err, items[i]!.path);
+    return out;
+  }
+  for (let k = 0; k < job.length; k++) {
+    const r = results[k];
+    const it = items[at[k]!]!;
+    if (typeof r !== 'number') out[at[k]!] = fromSystemError(nativeCopyError(r, it.localPath, job[k]!.dst, it.path), it.path);
+    else if (r !== it.size) out[at[k]!] = new MegamirrorError('size-mismatch', `expected ${it.size} bytes, read ${r}`, { where: it.path, transient: true });
+  }
+  return out;
+}
+
+/**
+ * The check `beforeCommitChecksSource` promises, for writes that make it themselves: the local
+ * file (links followed) still has `size` and `mtimeMs`.
+ */
+export function checkLocalSource(localPath: string, size: number, mtimeMs: number | null, where: string): Promise<void> {
+  try {
+    const s = statSync(localPath);
+    if (!s.isFile() || s.size !== size || (mtimeMs !== null && Math.floor(s.mtimeMs) !== mtimeMs)) {
+      throw new MegamirrorError('source-changed', 'the source file changed while it was copied', { where });
+    }
+    return Promise.resolve();
+  } catch (err) {
+    return Promise.reject(err instanceof MegamirrorError ? err : fromSystemError(err, where));
   }
 }
 

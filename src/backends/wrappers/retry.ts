@@ -28,6 +28,10 @@ export function withRetry(inner: Backend, options: RetryOptions): Backend {
     (wrapped as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
       retrying(() => (original as (...a: unknown[]) => Promise<unknown>).apply(inner, args), method, args, options);
   }
+  // Not retried as a whole: it never rejects for one file, and the engine tries a file that failed
+  // transiently again on its own, through `write` and so through this wrapper. Bound, so that the
+  // backend's own state (its copy queue) is the one `write` uses.
+  if (inner.writeLocalFiles) wrapped.writeLocalFiles = inner.writeLocalFiles.bind(inner);
   return wrapped;
 }
 
