@@ -99,19 +99,28 @@ async function runTransfers(actions: Action[], o: PhaseOptions, before: readonly
   const width = Math.max(1, o.concurrency);
   const one = (a: Action) => runOne(a, o, before);
   const shape = o.destination.capabilities.writeGroup;
-  const localPath = o.source.localPath?.bind(o.source);
-  if (shape === undefined || o.destination.writeLocalFiles === undefined || localPath === undefined) {
+  const source = o.source;
+  if (shape === undefined || o.destination.writeLocalFiles === undefined || source.localPath === undefined) {
     return pool(actions, width, one, (a) => parentOf(a.path));
   }
-  const { groups, alone } = splitTransfers(actions, shape, (a) => localPath(sourceOf(a)) !== null);
+  // A path the source refuses goes alone: runOne reports it for that file only.
+  const localOf = (a: Action): string | null => {
+    try {
+      return source.localPath!(sourceOf(a));
+    } catch {
+      return null;
+    }
+  };
+  const { groups, alone } = splitTransfers(actions, shape, (a) => localOf(a) !== null);
   const results = new Array<ActionResult>(actions.length);
   const loose = alone.map((i) => actions[i]!);
   await Promise.all([
     pool(groups, width + 1, async (g) => {
-      const rs = await runGroup(g.map((i) => actions[i] as CopyAction), localPath, o, before);
+      const rs = await runGroup(g.map((i) => actions[i] as CopyAction), localOf, o, before);
       for (let k = 0; k < g.length; k++) results[g[k]!] = rs[k]!;
     }, groupLane(actions)),
-    pool(loose, width, one, (a) => parentOf(a.path)).then((rs) => {
+    // As many in flight as the groups hold: a snapshot's hard links are quick, many at once.
+    pool(loose, width * shape.files, one, (a) => parentOf(a.path)).then((rs) => {
       for (let k = 0; k < alone.length; k++) results[alone[k]!] = rs[k]!;
     }),
   ]);
@@ -128,15 +137,17 @@ const FRESH = new Set(['source-changed', 'size-mismatch', 'not-found']);
 /**
  * One group of copies through `writeLocalFiles`, with the same gates, events and results as
  * `runOne` gives each file. A file that failed where one by one it would have been tried again
- * goes on through `runOne`: after a transient error as it was planned (the retry wrapper's
- * attempts), after a changed or vanished source from a fresh stat as copyFile's second attempt
- * (only when `sourceChangeRetries` allows one).
+ * goes on through `runOne`: after a transient error as it was planned (through `write`, so with
+ * the retry wrapper's attempts: the grouped attempt is one more, outside the wrapper), after a
+ * changed or vanished source from a fresh stat as copyFile's second attempt (only when
+ * `sourceChangeRetries` allows one).
  */
-async function runGroup(group: CopyAction[], localPath: (p: string) => string | null, o: PhaseOptions, before: readonly ActionResult[]): Promise<ActionResult[]> {
+async function runGroup(group: CopyAction[], localOf: (a: Action) => string | null, o: PhaseOptions, before: readonly ActionResult[]): Promise<ActionResult[]> {
   if (o.signal?.aborted) return group.map((action) => ({ action, outcome: 'skipped', why: 'interrupted' }));
   if (o.halt.why !== null) return group.map((action) => ({ action, outcome: 'skipped', why: o.halt.why! }));
   for (const action of group) o.onEvent?.({ type: 'action-start', action });
-  const items = group.map((a) => ({ path: a.path, localPath: localPath(sourceOf(a))!, size: a.size, mtimeMs: a.mtimeMs }));
+  // splitTransfers took only copies with a local path: localOf gives the same again.
+  const items = group.map((a) => ({ path: a.path, localPath: localOf(a) ?? '', size: a.size, mtimeMs: a.mtimeMs }));
   let outcomes: Array<MegamirrorError | null>;
   try {
     outcomes = await o.destination.writeLocalFiles!(items, { signal: o.ops.signal });
@@ -151,7 +162,8 @@ async function runGroup(group: CopyAction[], localPath: (p: string) => string | 
     const e = outcomes[k] ?? (outcomes[k] === null ? null : new MegamirrorError('internal', 'the destination returned no outcome for this file', { where: action.path }));
     if (e === null) {
       results[k] = { action, outcome: 'done', attempts: 1, bytes: action.size, stored: { size: action.size, mtimeMs: action.mtimeMs } };
-      o.onEvent?.({ type: 'bytes', path: action.path, bytes: action.size });
+      // As one by one: no progress event for an empty file.
+      if (action.size > 0) o.onEvent?.({ type: 'bytes', path: action.path, bytes: action.size });
     } else if (!o.signal?.aborted && !isAbort(e) && e.transient && !FRESH.has(e.code)) {
       again.push([k, 1]);
       continue;

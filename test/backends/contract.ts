@@ -30,7 +30,7 @@ async function read(b: Backend, path: string): Promise<string> {
  * The behaviour every backend promises (see `src/backends/backend.ts`). Each backend's test file
  * calls this with a factory; a backend that cannot pass it does not ship.
  */
-export function backendContract(name: string, make: () => Promise<ContractFixture>): void {
+export function backendContract(name: string, make: () => Promise<ContractFixture>, has: { writeLocalFiles?: boolean } = {}): void {
   describe(`backend contract: ${name}`, () => {
     let fx: ContractFixture;
     let b: Backend;
@@ -186,7 +186,8 @@ export function backendContract(name: string, make: () => Promise<ContractFixtur
       expect(l.entries.map((e) => e.path)).toEqual(['skip', 'top']);
     });
 
-    describe('writeLocalFiles (where capabilities.writeGroup)', () => {
+    // Only for backends that declare it (`has`): they must then have it, with capabilities.writeGroup.
+    if (has.writeLocalFiles === true) describe('writeLocalFiles', () => {
       let here: string;
       beforeEach(async () => {
         here = await mkdtemp(join(tmpdir(), 'mm-group-src-'));
@@ -201,8 +202,9 @@ export function backendContract(name: string, make: () => Promise<ContractFixtur
         return { localPath, size: Buffer.byteLength(text), mtimeMs: Math.floor(statSync(localPath).mtimeMs) };
       };
 
-      it('stores each file whole with its mtime, replaces what was there, and reports one outcome per file', async (ctx) => {
-        if (!b.writeLocalFiles || !b.capabilities.writeGroup) return ctx.skip();
+      it('stores each file whole with its mtime, replaces what was there, and reports one outcome per file', async () => {
+        expect(b.capabilities.writeGroup).toBeDefined();
+        if (!b.writeLocalFiles) throw new Error(`${name} declares writeLocalFiles but has none`);
         await b.mkdir('d');
         await put(b, 'd/old', 'previous content');
         const items = [
@@ -218,8 +220,8 @@ export function backendContract(name: string, make: () => Promise<ContractFixtur
         expect((await b.list()).entries.map((e) => e.path)).toEqual(['d', 'd/a', 'd/empty', 'd/old']);
       });
 
-      it('a changed, vanished or unplaceable file fails alone and leaves nothing behind', async (ctx) => {
-        if (!b.writeLocalFiles || !b.capabilities.writeGroup) return ctx.skip();
+      it('a changed, vanished or unplaceable file fails alone and leaves nothing behind', async () => {
+        if (!b.writeLocalFiles) throw new Error(`${name} declares writeLocalFiles but has none`);
         await b.mkdir('d');
         await put(b, 'd/kept', 'keep me');
         const grown = local('grown', 'was this');
@@ -237,11 +239,13 @@ export function backendContract(name: string, make: () => Promise<ContractFixtur
         expect(outcomes.slice(1).map((e) => e?.code)).toEqual(['size-mismatch', 'source-changed', 'not-found', 'not-found']);
         for (const e of outcomes.slice(1)) expect(e).toBeInstanceOf(MegamirrorError);
         expect(await read(b, 'd/kept')).toBe('keep me');
-        expect((await b.list()).entries.map((e) => e.path)).toEqual(['d', 'd/kept', 'd/ok']);
+        const l = await b.list();
+        expect(l.entries.map((e) => e.path)).toEqual(['d', 'd/kept', 'd/ok']);
+        expect(l.skipped.filter((s) => s.reason === 'partial')).toEqual([]);
       });
 
-      it('an aborted signal stores nothing', async (ctx) => {
-        if (!b.writeLocalFiles || !b.capabilities.writeGroup) return ctx.skip();
+      it('an aborted signal stores nothing', async () => {
+        if (!b.writeLocalFiles) throw new Error(`${name} declares writeLocalFiles but has none`);
         const ac = new AbortController();
         ac.abort();
         const outcomes = await b.writeLocalFiles([{ path: 'a', ...local('a', 'alpha') }], { signal: ac.signal });

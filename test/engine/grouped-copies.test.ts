@@ -101,8 +101,10 @@ describe.skipIf(native === null)('grouped copies', () => {
     // The 120 small files went in groups (of at most 32), the two large ones alone.
     expect(calls.reduce((x, y) => x + y, 0)).toBe(120);
     expect(Math.max(...calls)).toBeLessThanOrEqual(32);
+    // A progress event for every file with bytes (f0.txt is empty), none for folders.
     for (const [path, log] of eventLog(events)) {
-      expect(log, path).toEqual(path.endsWith('.txt') || path.endsWith('.bin') ? ['start', 'bytes', 'end done'] : ['start', 'end done']);
+      const moved = (path.endsWith('.txt') || path.endsWith('.bin')) && !path.endsWith('/f0.txt');
+      expect(log, path).toEqual(moved ? ['start', 'bytes', 'end done'] : ['start', 'end done']);
     }
     expect(await readTree(dstRoot)).toEqual(await readTree(srcRoot));
   });
@@ -112,15 +114,17 @@ describe.skipIf(native === null)('grouped copies', () => {
     const src = new LocalBackend(srcRoot);
     const dst = new LocalBackend(dstRoot);
     const plan = await planFor(src, dst);
-    writeFileSync(join(srcRoot, 'd1/f3.txt'), 'rewritten after the plan, longer than before');
-    writeFileSync(join(srcRoot, 'd2/f4.txt'), 'same length, new time'.padEnd(52, '.'));
+    // d1/f3.txt grows (48 -> 100 bytes); d2/f4.txt keeps its 64 bytes with other content and time.
+    writeFileSync(join(srcRoot, 'd1/f3.txt'), 'g'.repeat(100));
+    writeFileSync(join(srcRoot, 'd2/f4.txt'), 's'.repeat(64));
     utimesSync(join(srcRoot, 'd2/f4.txt'), 1_800_000_000, 1_800_000_000);
     rmSync(join(srcRoot, 'd3/f5.txt'));
     const events: ApplyEvent[] = [];
     const rs = byPath(await applyPlan(plan, { source: src, destination: dst, concurrency: 2, sourceChangeRetries: 2, onEvent: (e) => events.push(e) }));
 
-    expect(rs['d1/f3.txt']).toMatchObject({ outcome: 'done', attempts: 2, stored: { size: Buffer.byteLength('rewritten after the plan, longer than before') } });
-    expect(rs['d2/f4.txt']).toMatchObject({ outcome: 'done', attempts: 2, stored: { size: 52, mtimeMs: 1_800_000_000_000 } });
+    expect(plan.actions.find((a) => a.path === 'd2/f4.txt')).toMatchObject({ size: 64 });
+    expect(rs['d1/f3.txt']).toMatchObject({ outcome: 'done', attempts: 2, stored: { size: 100 } });
+    expect(rs['d2/f4.txt']).toMatchObject({ outcome: 'done', attempts: 2, stored: { size: 64, mtimeMs: 1_800_000_000_000 } });
     expect(rs['d3/f5.txt']).toMatchObject({ outcome: 'failed', error: { code: 'not-found' } });
     expect(rs['d0/f1.txt']).toMatchObject({ outcome: 'done', attempts: 1 });
     // A file tried again is still announced once and ended once.
@@ -133,16 +137,20 @@ describe.skipIf(native === null)('grouped copies', () => {
     expect(readdirSync(join(dstRoot, 'd3')).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
-  it('with no source-change retries, a changed source fails and is not stored', async () => {
+  it('with no source-change retries (a saved plan), a changed source fails and is not stored', async () => {
     await tree();
     const src = new LocalBackend(srcRoot);
     const dst = new LocalBackend(dstRoot);
     const plan = await planFor(src, dst);
-    writeFileSync(join(srcRoot, 'd1/f3.txt'), 'rewritten after the plan, longer than before');
+    writeFileSync(join(srcRoot, 'd1/f3.txt'), 'g'.repeat(100));
+    writeFileSync(join(srcRoot, 'd2/f4.txt'), 's'.repeat(64));
+    utimesSync(join(srcRoot, 'd2/f4.txt'), 1_800_000_000, 1_800_000_000);
     const rs = byPath(await applyPlan(plan, { source: src, destination: dst, concurrency: 2, sourceChangeRetries: 0 }));
     expect(rs['d1/f3.txt']).toMatchObject({ outcome: 'failed', error: { code: 'size-mismatch' } });
+    expect(rs['d2/f4.txt']).toMatchObject({ outcome: 'failed', error: { code: 'source-changed' } });
     expect(readdirSync(join(dstRoot, 'd1'))).not.toContain('f3.txt');
-    expect(readdirSync(join(dstRoot, 'd1')).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(readdirSync(join(dstRoot, 'd2'))).not.toContain('f4.txt');
+    expect([...readdirSync(join(dstRoot, 'd1')), ...readdirSync(join(dstRoot, 'd2'))].filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
   it('a file that failed transiently in its group is tried again on its own, through the retry wrapper', async () => {
@@ -150,10 +158,18 @@ describe.skipIf(native === null)('grouped copies', () => {
     const src = new LocalBackend(srcRoot);
     const transient = new MegamirrorError('transient', 'EAGAIN', { where: 'd0/f2.txt', transient: true });
     const { backend: dst } = observed(withRetry(new LocalBackend(dstRoot), { retries: 2, minTimeoutMs: 1 }), { 'd0/f2.txt': transient });
+    const writes: string[] = [];
+    const write = dst.write.bind(dst);
+    dst.write = (path, ...rest) => {
+      writes.push(path);
+      return write(path, ...rest);
+    };
     const plan = await planFor(src, dst);
     const events: ApplyEvent[] = [];
     const rs = await applyPlan(plan, { source: src, destination: dst, concurrency: 2, sourceChangeRetries: 2, onEvent: (e) => events.push(e) });
     expect(byPath(rs)['d0/f2.txt']).toMatchObject({ outcome: 'done', attempts: 1 });
+    // Only it went one by one (the two large files always do).
+    expect(writes.sort()).toEqual(['big/one.bin', 'big/two.bin', 'd0/f2.txt']);
     expect(rs.filter((r) => r.outcome !== 'done')).toEqual([]);
     expect(eventLog(events).get('d0/f2.txt')).toEqual(['start', 'bytes', 'end done']);
     expect(await readTree(dstRoot)).toEqual(await readTree(srcRoot));
@@ -163,11 +179,12 @@ describe.skipIf(native === null)('grouped copies', () => {
     await tree();
     const src = new LocalBackend(srcRoot);
     const full = new MegamirrorError('no-space', 'no space left on the destination device', { where: 'd1/f0.txt' });
-    const { backend: dst } = observed(new LocalBackend(dstRoot), { 'd1/f0.txt': full });
+    // One job at a time: the second group cannot end before the first (which fails).
+    const { backend: dst } = observed(new LocalBackend(dstRoot, { concurrency: 1 }), { 'd1/f0.txt': full });
     const plan = await planFor(src, dst);
     const rs = byPath(await applyPlan(plan, { source: src, destination: dst, concurrency: 1, sourceChangeRetries: 2 }));
     expect(rs['d1/f0.txt']).toMatchObject({ outcome: 'failed', error: { code: 'no-space' } });
-    // Groups go in plan order: the first holds d0's files and d1/f0; d3's come two groups later.
+    // Groups go in plan order: the first holds d0's files and d1/f0; d3's come two and three groups later.
     expect(rs['d0/f9.txt']).toMatchObject({ outcome: 'done' });
     expect(rs['d3/f29.txt']).toMatchObject({ outcome: 'skipped', why: expect.stringMatching(/^stopped after no-space/) });
     expect(readdirSync(join(dstRoot, 'd3'))).toEqual([]);

@@ -40,7 +40,8 @@ const isGroup = (u: Unit): u is WaitingGroup => 'group' in u;
  * waiting ones. One job for many files spares a pool thread's and the main thread's wake-up per
  * file (a first copy of many small files is mostly system calls, and on this kind of virtual
  * machine each wake-up costs about as much as a file's own calls). Jobs start in the order they
- * came.
+ * came, except that single small files may join a job ahead of a formed group or a large file
+ * waiting before them.
  */
 export class CopyQueue {
   private waiting: Unit[] = [];
