@@ -17,7 +17,10 @@ describe('nextFire and previousFire: table', () => {
     { name: 'across a year end', expr: '0 0 1 1 *', zone: 'UTC', from: '2024-06-01T00:00:00Z', next: '2025-01-01T00:00:00.000Z', prev: '2024-01-01T00:00:00.000Z' },
     { name: 'in a zone east of UTC', expr: '30 2 * * *', zone: 'Europe/Berlin', from: '2024-07-01T12:00:00Z', next: '2024-07-02T00:30:00.000Z', prev: '2024-07-01T00:30:00.000Z' },
     { name: 'the hour skipped by DST start does not fire that day', expr: '30 2 * * *', zone: 'Europe/Berlin', from: '2024-03-30T12:00:00Z', next: '2024-04-01T00:30:00.000Z', prev: '2024-03-30T01:30:00.000Z' },
-    { name: 'the hour repeated by DST end fires once, first time', expr: '30 2 * * *', zone: 'Europe/Berlin', from: '2024-10-26T12:00:00Z', next: '2024-10-27T00:30:00.000Z', prev: '2024-10-26T00:30:00.000Z' },
+    // node-cron's timer takes the later 02:30 east of UTC and the earlier 01:30 west of it.
+    { name: 'the hour repeated by DST end fires once, as node-cron fires it (east: the later)', expr: '30 2 * * *', zone: 'Europe/Berlin', from: '2024-10-26T12:00:00Z', next: '2024-10-27T01:30:00.000Z', prev: '2024-10-26T00:30:00.000Z' },
+    { name: 'after the repeated hour, previous is the occurrence that fired', expr: '30 2 * * *', zone: 'Europe/Berlin', from: '2024-10-27T01:45:00Z', next: '2024-10-28T01:30:00.000Z', prev: '2024-10-27T01:30:00.000Z' },
+    { name: 'the hour repeated by DST end fires once, as node-cron fires it (west: the earlier)', expr: '30 1 * * *', zone: 'America/New_York', from: '2024-11-02T12:00:00Z', next: '2024-11-03T05:30:00.000Z', prev: '2024-11-02T05:30:00.000Z' },
     { name: 'weekdays only', expr: '0 9 * * MON-FRI', zone: 'UTC', from: '2024-05-03T10:00:00Z', next: '2024-05-06T09:00:00.000Z', prev: '2024-05-03T09:00:00.000Z' },
     { name: 'day of month AND weekday (node-cron rule)', expr: '0 0 13 * 5', zone: 'UTC', from: '2024-01-01T00:00:00Z', next: '2024-09-13T00:00:00.000Z', prev: '2023-10-13T00:00:00.000Z' },
     { name: 'last day of the month', expr: '0 0 L * *', zone: 'UTC', from: '2024-02-10T00:00:00Z', next: '2024-02-29T00:00:00.000Z', prev: '2024-01-31T00:00:00.000Z' },
@@ -63,7 +66,13 @@ const expression = fc
   .tuple(fc.oneof(fc.constant(null), field(0, 59)), field(0, 59), field(0, 23), dom, field(1, 12), dow)
   .map(([s, ...rest]) => (s === null ? rest.join(' ') : [s, ...rest].join(' ')));
 const zones = fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata');
-const instant = fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') });
+// Half of the instants fall in the 40 hours before a DST change of one of the zones (or 8 after),
+// where a repeated or skipped hour is likely the next fire time.
+const dstChanges = ['2024-03-31T01:00:00Z', '2024-10-27T01:00:00Z', '2024-03-10T07:00:00Z', '2024-11-03T06:00:00Z', '2024-04-06T15:00:00Z', '2024-10-05T15:30:00Z', '2027-10-31T01:00:00Z'].map(at);
+const instant = fc.oneof(
+  fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') }),
+  fc.tuple(fc.constantFrom(...dstChanges), fc.integer({ min: -40 * 3600, max: 8 * 3600 })).map(([t, s]) => t + s * 1000),
+);
 
 describe('nextFire and previousFire agree with node-cron', () => {
   afterEach(() => {

@@ -4,7 +4,11 @@
  * real clock and never the previous one, so both are computed here, on node-cron's own field sets.
  *
  * Times are whole seconds. A local time that does not exist (the hour skipped when DST starts) is
- * not a fire time; one that occurs twice (DST ends) fires once, at its first occurrence.
+ * not a fire time; one that occurs twice (DST ends) fires once, at the occurrence node-cron's
+ * timer picks, since that timer is what fires in the daemon: it reads the local time as if it
+ * were UTC and takes the zone's offset at that instant, which gives the later occurrence in zones
+ * east of UTC (Europe/Berlin: 02:30 CET, not CEST) and the earlier one west of it
+ * (America/New_York: 01:30 EDT).
  * Both searches give up after 100 years and return null ("never": `0 0 30 2 *` cannot be written,
  * node-cron refuses it, but `0 0 29 2 1` fires only when 29 February is a Monday).
  */
@@ -58,9 +62,16 @@ function* secondsOfDay(spec: CronSpec, direction: 'up' | 'down'): Generator<numb
   for (const h of hours) for (const m of minutes) for (const s of seconds) yield h * 3600 + m * 60 + s;
 }
 
-/** The instant of a wall time, or null when the zone skips it. */
+/**
+ * The instant of a wall time as node-cron maps it (its localTimeToTimestamp: the offset at the
+ * wall time read as UTC, checked once more at the result), or null when the zone skips it.
+ */
 function instantOf(wallMs: number, zone: ZoneClock): number | null {
-  const t = zone.fromWall(wallMs);
+  const offset = zone.toWall(wallMs) - wallMs;
+  const first = wallMs - offset;
+  let t = first;
+  const second = wallMs - (zone.toWall(first) - first);
+  if (second !== first && zone.toWall(first) !== wallMs) t = zone.toWall(second) === wallMs ? second : Math.max(first, second);
   return zone.toWall(t) === wallMs ? t : null;
 }
 
