@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backends/backend.js';
 import { MemoryBackend } from '../../src/backends/memory.js';
-import { compileFilter } from '../../src/core/filter.js';
-import { planMirror } from '../../src/core/plan.js';
 import { applyPlan } from '../../src/engine/apply.js';
 import type { ActionResult } from '../../src/engine/results.js';
 import { MegamirrorError } from '../../src/errors.js';
+import { mirrorPlan } from '../helpers/plan.js';
 
-async function planFor(src: MemoryBackend, dst: MemoryBackend) {
-  return planMirror({
-    job: 'j',
-    source: { display: 's', listing: await src.list(), capabilities: src.capabilities },
-    destination: { display: 'd', listing: await dst.list(), capabilities: dst.capabilities },
-    filter: compileFilter([], []),
-    compare: 'size-mtime',
-    mtimeToleranceMs: 2000,
-    deleteExtraneous: true,
-  });
-}
+const planFor = (src: MemoryBackend, dst: MemoryBackend) => mirrorPlan(src, dst);
 
 /** A backend whose chosen method fails for chosen paths: injected faults for the engine. */
 function failing(inner: Backend, method: 'write' | 'openRead', paths: string[], code: MegamirrorError['code']): Backend {

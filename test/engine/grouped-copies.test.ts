@@ -10,28 +10,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Backend, LocalFileWrite, OpOptions } from '../../src/backends/backend.js';
 import { LocalBackend } from '../../src/backends/local/index.js';
 import { withRetry } from '../../src/backends/wrappers/retry.js';
-import { compileFilter } from '../../src/core/filter.js';
-import { planMirror } from '../../src/core/plan.js';
-import type { Plan } from '../../src/core/types.js';
 import { applyPlan } from '../../src/engine/apply.js';
 import type { ActionResult, ApplyEvent } from '../../src/engine/results.js';
 import { MegamirrorError } from '../../src/errors.js';
 import { nativeHelpers, setNativeEnabled } from '../../src/native.js';
 import { readTree, tempDir, writeTree, type FileSpec } from '../helpers/fs-tree.js';
+import { mirrorPlan } from '../helpers/plan.js';
 
 const native = nativeHelpers();
 
-async function planFor(src: Backend, dst: Backend): Promise<Plan> {
-  return planMirror({
-    job: 'j',
-    source: { display: 's', listing: await src.list(), capabilities: src.capabilities },
-    destination: { display: 'd', listing: await dst.list(), capabilities: dst.capabilities },
-    filter: compileFilter([], []),
-    compare: 'size-mtime',
-    mtimeToleranceMs: 0,
-    deleteExtraneous: true,
-  });
-}
+const planFor = (src: Backend, dst: Backend) => mirrorPlan(src, dst, 0);
 
 /** The destination with its writeLocalFiles calls counted, and chosen items failed first (an observer around the real backend). */
 function observed(inner: Backend, fail: Record<string, MegamirrorError> = {}) {
@@ -84,6 +72,13 @@ describe.skipIf(native === null)('grouped copies', () => {
     mkdirSync(dstRoot);
   };
 
+  /** d1/f3.txt grows (48 -> 100 bytes); d2/f4.txt keeps its 64 bytes with other content and time. */
+  const changeAfterPlan = () => {
+    writeFileSync(join(srcRoot, 'd1/f3.txt'), 'g'.repeat(100));
+    writeFileSync(join(srcRoot, 'd2/f4.txt'), 's'.repeat(64));
+    utimesSync(join(srcRoot, 'd2/f4.txt'), 1_800_000_000, 1_800_000_000);
+  };
+
   it('copies a tree in groups with the results, events and files one-by-one copies give', async () => {
     await tree();
     const src = new LocalBackend(srcRoot);
@@ -114,10 +109,7 @@ describe.skipIf(native === null)('grouped copies', () => {
     const src = new LocalBackend(srcRoot);
     const dst = new LocalBackend(dstRoot);
     const plan = await planFor(src, dst);
-    // d1/f3.txt grows (48 -> 100 bytes); d2/f4.txt keeps its 64 bytes with other content and time.
-    writeFileSync(join(srcRoot, 'd1/f3.txt'), 'g'.repeat(100));
-    writeFileSync(join(srcRoot, 'd2/f4.txt'), 's'.repeat(64));
-    utimesSync(join(srcRoot, 'd2/f4.txt'), 1_800_000_000, 1_800_000_000);
+    changeAfterPlan();
     rmSync(join(srcRoot, 'd3/f5.txt'));
     const events: ApplyEvent[] = [];
     const rs = byPath(await applyPlan(plan, { source: src, destination: dst, concurrency: 2, sourceChangeRetries: 2, onEvent: (e) => events.push(e) }));
@@ -142,9 +134,7 @@ describe.skipIf(native === null)('grouped copies', () => {
     const src = new LocalBackend(srcRoot);
     const dst = new LocalBackend(dstRoot);
     const plan = await planFor(src, dst);
-    writeFileSync(join(srcRoot, 'd1/f3.txt'), 'g'.repeat(100));
-    writeFileSync(join(srcRoot, 'd2/f4.txt'), 's'.repeat(64));
-    utimesSync(join(srcRoot, 'd2/f4.txt'), 1_800_000_000, 1_800_000_000);
+    changeAfterPlan();
     const rs = byPath(await applyPlan(plan, { source: src, destination: dst, concurrency: 2, sourceChangeRetries: 0 }));
     expect(rs['d1/f3.txt']).toMatchObject({ outcome: 'failed', error: { code: 'size-mismatch' } });
     expect(rs['d2/f4.txt']).toMatchObject({ outcome: 'failed', error: { code: 'source-changed' } });

@@ -83,27 +83,19 @@ export class CopyQueue {
   private pump(): void {
     while (this.running < this.parallel && this.waiting.length > 0) {
       const head = this.waiting[0]!;
-      if (isGroup(head)) {
+      if (isGroup(head) || head.item === null) {
         this.waiting.shift();
         this.alone--;
+        // A run interrupted while this waited never starts it.
         if (head.signal?.aborted) {
           head.reject(head.signal.reason);
           continue;
         }
         this.running++;
-        this.start(head.group).then(head.resolve, head.reject).finally(this.done);
-        continue;
-      }
-      if (head.item === null) {
-        this.waiting.shift();
-        this.alone--;
-        // A run interrupted while this file waited never starts it.
-        if (head.signal?.aborted) {
-          head.reject(head.signal.reason);
-          continue;
-        }
-        this.running++;
-        nativeCopy(this.native, head.from, head.to, head.meta, head.signal, head.onProgress).then(head.resolve, head.reject).finally(this.done);
+        const job = isGroup(head)
+          ? this.start(head.group).then(head.resolve, head.reject)
+          : nativeCopy(this.native, head.from, head.to, head.meta, head.signal, head.onProgress).then(head.resolve, head.reject);
+        void job.finally(this.done);
         continue;
       }
       const group = this.takeGroup();
